@@ -1,0 +1,2 @@
+/** Identifier generation and the per-dialect renderings of one identifier. */
+package io.runcell.core.id;
