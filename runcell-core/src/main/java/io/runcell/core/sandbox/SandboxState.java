@@ -1,0 +1,29 @@
+package io.runcell.core.sandbox;
+
+/**
+ * Lifecycle of a sandbox. Transitions are owned by {@link SandboxService}:
+ * {@code pending → provisioning → running ⇄ stopped}, {@code running → expired} (lifetime passed: processes
+ * killed, workspace wiped; a later start is fresh), any → {@code destroyed}; {@code provisioning → failed}
+ * when the backend cannot start it (it never runs again). {@code unknown} is reserved for a sandbox whose node is
+ * unreachable (cluster mode).
+ */
+public enum SandboxState {
+    /** Defined but never started: an InstaVM session before its first execute. */
+    PENDING,
+    PROVISIONING,
+    RUNNING,
+    STOPPED,
+    EXPIRED,
+    FAILED,
+    DESTROYED,
+    UNKNOWN;
+
+    public String wire() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Whether a start (explicit, or implied by an auto-starting execute) may move it to running. */
+    public boolean startable() {
+        return this == PENDING || this == STOPPED || this == EXPIRED;
+    }
+}
