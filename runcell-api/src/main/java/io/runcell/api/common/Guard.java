@@ -1,0 +1,43 @@
+package io.runcell.api.common;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.runcell.core.error.RuncellException;
+
+/** Wraps a dialect's handlers so every failure is rendered by that dialect's {@link ErrorMapper}, never a bare 500. */
+public final class Guard {
+
+    /** A handler that may throw. */
+    @FunctionalInterface
+    public interface Action {
+        void handle(ServerRequest req, ServerResponse res) throws Exception;
+    }
+
+    private final ErrorMapper mapper;
+
+    public Guard(ErrorMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public Handler wrap(Action action) {
+        return (req, res) -> {
+            try {
+                action.handle(req, res);
+            } catch (RuncellException e) {
+                if (!res.isSent()) {
+                    mapper.render(req, res, e);
+                }
+            } catch (MalformedBodyException e) {
+                if (!res.isSent()) {
+                    mapper.renderMalformed(req, res, e);
+                }
+            } catch (Exception e) {
+                Boundary.logUnexpected(req, e);
+                if (!res.isSent()) {
+                    mapper.renderUnexpected(req, res);
+                }
+            }
+        };
+    }
+}

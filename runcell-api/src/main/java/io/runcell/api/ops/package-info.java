@@ -1,0 +1,2 @@
+/** Operational endpoints: health, readiness and Prometheus metrics. */
+package io.runcell.api.ops;

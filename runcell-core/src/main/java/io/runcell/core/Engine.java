@@ -1,0 +1,17 @@
+package io.runcell.core;
+
+import io.runcell.core.account.AccountService;
+import io.runcell.core.account.Authenticator;
+import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.sandbox.SandboxService;
+import java.time.InstantSource;
+
+/** The core services a dialect calls, wired once by the server. */
+public record Engine(
+        Authenticator authenticator,
+        AccountService accounts,
+        SandboxService sandboxes,
+        ExecutionService executions,
+        PlanRepository plans,
+        InstantSource clock) {}

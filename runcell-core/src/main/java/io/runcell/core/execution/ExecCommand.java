@@ -1,0 +1,33 @@
+package io.runcell.core.execution;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request to run one command.
+ *
+ * @param argv           what to execute
+ * @param display        the command as the caller wrote it, stored on the record
+ * @param env            extra environment for this execution only
+ * @param timeoutSeconds wall-clock limit of the command, or null for the plan's default
+ * @param autoStart      start the sandbox first if it is not running (InstaVM); otherwise a stopped sandbox is
+ *                       an error
+ * @param stdin          input for the command, or null
+ */
+public record ExecCommand(
+        List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
+        InputStream stdin) {
+
+    /** Longest accepted command text or argv (sum of lengths), in characters. */
+    public static final int MAX_COMMAND_LENGTH = 128 * 1024;
+
+    public ExecCommand {
+        argv = List.copyOf(argv);
+        env = env == null ? Map.of() : Map.copyOf(env);
+    }
+
+    public static ExecCommand shell(String command, Integer timeoutSeconds) {
+        return new ExecCommand(List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null);
+    }
+}

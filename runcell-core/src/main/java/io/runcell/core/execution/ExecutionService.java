@@ -1,0 +1,302 @@
+package io.runcell.core.execution;
+
+import io.runcell.core.account.Principal;
+import io.runcell.core.account.Scope;
+import io.runcell.core.error.ErrorCode;
+import io.runcell.core.error.FieldError;
+import io.runcell.core.error.RuncellException;
+import io.runcell.core.id.Ids;
+import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.sandbox.Sandbox;
+import io.runcell.core.sandbox.SandboxRepository;
+import io.runcell.core.sandbox.SandboxService;
+import io.runcell.driver.spi.DriverException;
+import io.runcell.driver.spi.ExecHandle;
+import io.runcell.driver.spi.ExecRequest;
+import io.runcell.driver.spi.ExecResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts executions in sandboxes and keeps their durable records: inserted before the command runs, output
+ * captured incrementally (and flushed to the store while running), final status stored when it ends. Every
+ * dialect's synchronous call is {@link #start} followed by {@link #await}.
+ *
+ * <p>Threading: safe for concurrent use; blocking methods ({@link #await}) are meant for virtual threads.
+ */
+public final class ExecutionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionService.class);
+    public static final int MAX_LIST = 500;
+
+    private final ExecutionRepository executions;
+    private final SandboxRepository sandboxRecords;
+    private final SandboxService sandboxes;
+    private final PlanRepository plans;
+    private final Ids ids;
+    private final InstantSource clock;
+    private final String nodeId;
+    private final ExecutionObserver observer;
+    private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> runningPerAccount = new ConcurrentHashMap<>();
+
+    public ExecutionService(
+            ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
+            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer) {
+        this.executions = executions;
+        this.sandboxRecords = sandboxRecords;
+        this.sandboxes = sandboxes;
+        this.plans = plans;
+        this.ids = ids;
+        this.clock = clock;
+        this.nodeId = nodeId;
+        this.observer = observer;
+    }
+
+    /** Starts {@code command} in the caller's sandbox and returns the running record at once. */
+    public Execution start(Principal caller, String sandboxId, ExecCommand command) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        long t0 = System.nanoTime();
+        validate(command);
+        Plan plan = plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("plan missing"));
+        int timeout = timeoutOf(command.timeoutSeconds(), plan);
+        Sandbox sandbox = command.autoStart()
+                ? sandboxes.ensureRunning(caller, sandboxId)
+                : sandboxes.requireRunning(caller, sandboxId);
+        AtomicInteger running = runningPerAccount.computeIfAbsent(caller.accountId(), k -> new AtomicInteger());
+        if (running.incrementAndGet() > plan.maxConcurrentExecutions()) {
+            running.decrementAndGet();
+            throw new RuncellException(ErrorCode.QUOTA_EXCEEDED,
+                    "The plan allows at most " + plan.maxConcurrentExecutions() + " concurrent executions.");
+        }
+        Execution record;
+        try {
+            Instant now = clock.instant();
+            record = new Execution(ids.next(Ids.EXECUTION), sandbox.id(), caller.accountId(),
+                    sandboxRecords.nextExecutionSeq(sandbox.id()), command.display(), command.argv(),
+                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, now, now, null, 0, null, nodeId);
+            executions.insert(record);
+        } catch (RuntimeException e) {
+            running.decrementAndGet();
+            throw e;
+        }
+        // from here on every path ends in complete(), which releases the concurrency slot
+        return launch(sandbox, record, command, plan, timeout, t0);
+    }
+
+    private Execution launch(Sandbox sandbox, Execution record, ExecCommand command, Plan plan, int timeout, long t0) {
+        LiveExecution exec = new LiveExecution(record, plan.outputCapBytes(), t0);
+        live.put(record.id(), exec);
+        ExecRequest request = new ExecRequest(command.argv(), command.env(), timeout * 1000L, command.stdin());
+        try {
+            ExecHandle handle = sandboxes.driverOf(sandbox).exec(sandbox.id(), request, exec);
+            exec.handle = handle;
+            handle.completion().whenComplete((result, error) -> complete(exec, result, error));
+        } catch (DriverException e) {
+            ExecResult failed = ExecResult.failedToRun(e.getMessage());
+            complete(exec, failed, null);
+            if (e.reason() == DriverException.Reason.NOT_RUNNING) {
+                throw RuncellException.of(ErrorCode.SANDBOX_NOT_RUNNING);
+            }
+            throw new RuncellException(ErrorCode.BACKEND_UNAVAILABLE, "The sandbox backend could not run the command.");
+        }
+        return record;
+    }
+
+    private void complete(LiveExecution exec, ExecResult result, Throwable error) {
+        try {
+            ExecResult r = result != null ? result : ExecResult.failedToRun(String.valueOf(error));
+            ExecutionStatus status;
+            if (r.error() != null) {
+                status = ExecutionStatus.FAILED;
+            } else if (r.timedOut()) {
+                status = ExecutionStatus.TIMED_OUT;
+            } else if (r.killed()) {
+                status = ExecutionStatus.CANCELLED;
+            } else if (r.exitCode() != null && r.exitCode() == 0) {
+                status = ExecutionStatus.SUCCEEDED;
+            } else {
+                status = ExecutionStatus.FAILED;
+            }
+            Integer exitCode = r.exitCode() != null ? r.exitCode() : (r.signal() != null ? 128 + r.signal() : null);
+            String errorText = r.error() != null ? "the command could not be run: " + r.error() : null;
+            Execution done = exec.initial.finished(status, exitCode, r.signal(), r.oomKilled(), exec.output(),
+                    clock.instant(), r.cpuTimeMicros() / 1000, errorText);
+            try {
+                executions.update(done);
+            } catch (RuntimeException e) {
+                LOG.error("could not store the final record of {}", done.id(), e);
+            }
+            live.remove(done.id());
+            AtomicInteger running = runningPerAccount.get(done.accountId());
+            if (running != null) {
+                running.decrementAndGet();
+            }
+            exec.finish(done);
+            observer.finished(done, System.nanoTime() - exec.startNanos);
+        } catch (RuntimeException e) {
+            LOG.error("completing execution {} failed", exec.initial.id(), e);
+            exec.done.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Waits up to {@code maxWait} for the execution to end and returns its record (final, or as it stands when
+     * the wait runs out: check {@link Execution#status()}).
+     */
+    public Execution await(Principal caller, String executionId, Duration maxWait) {
+        Execution record = get(caller, executionId);
+        LiveExecution exec = live.get(executionId);
+        if (exec == null || record.status().terminal()) {
+            return record;
+        }
+        try {
+            return exec.done.get(Math.max(1, maxWait.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return exec.current();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return exec.current();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("execution completion failed", e.getCause());
+        }
+    }
+
+    /** The caller's execution: live output while it runs; other accounts' executions are not found. */
+    public Execution get(Principal caller, String executionId) {
+        caller.require(Scope.READ_VM);
+        LiveExecution exec = live.get(executionId);
+        if (exec != null) {
+            if (!exec.initial.accountId().equals(caller.accountId())) {
+                throw notFound();
+            }
+            Execution current = exec.current();
+            // it may have finished between the lookup and now; the stored record is then authoritative
+            return exec.done.isDone() ? exec.done.getNow(current) : current;
+        }
+        if (executionId == null || Ids.ulidOf(Ids.EXECUTION, executionId).isEmpty()) {
+            throw notFound();
+        }
+        return executions.findById(executionId)
+                .filter(e -> e.accountId().equals(caller.accountId()))
+                .orElseThrow(ExecutionService::notFound);
+    }
+
+    /** The execution with per-sandbox sequence number {@code seq} (Hostup pid). */
+    public Execution getBySeq(Principal caller, String sandboxId, long seq) {
+        caller.require(Scope.READ_VM);
+        sandboxes.getIncludingDestroyed(caller, sandboxId);
+        Execution stored = executions.findBySeq(sandboxId, seq).orElseThrow(ExecutionService::notFound);
+        return get(caller, stored.id());
+    }
+
+    public List<Execution> list(Principal caller, String sandboxId, int limit) {
+        sandboxes.getIncludingDestroyed(caller, sandboxId);
+        return executions.listBySandbox(sandboxId, Math.max(1, Math.min(limit, MAX_LIST))).stream()
+                .map(e -> live.containsKey(e.id()) ? live.get(e.id()).current() : e)
+                .toList();
+    }
+
+    /** Kills the execution's process tree; the record ends {@code cancelled}. No-op if it already ended. */
+    public Execution cancel(Principal caller, String executionId) {
+        caller.require(Scope.WRITE_VM);
+        Execution record = get(caller, executionId);
+        LiveExecution exec = live.get(executionId);
+        if (exec != null && exec.handle != null) {
+            exec.handle.kill();
+            return await(caller, executionId, Duration.ofSeconds(10));
+        }
+        return record;
+    }
+
+    /**
+     * Follows the execution: replays captured output, then delivers new output and the final record. Returns
+     * empty if the execution has already ended (then the caller renders the stored record).
+     */
+    public Optional<Runnable> subscribe(Principal caller, String executionId, ExecutionListener listener) {
+        get(caller, executionId);
+        LiveExecution exec = live.get(executionId);
+        if (exec == null) {
+            return Optional.empty();
+        }
+        exec.subscribe(listener);
+        if (exec.done.isDone()) {
+            // finished while subscribing: make sure the listener hears the end exactly once
+            exec.unsubscribe(listener);
+            return Optional.empty();
+        }
+        return Optional.of(() -> exec.unsubscribe(listener));
+    }
+
+    /** Stores the output captured so far of every running execution that changed since the last flush. */
+    public void flushLiveOutput() {
+        for (LiveExecution exec : live.values()) {
+            if (exec.takeDirty() && !exec.done.isDone()) {
+                try {
+                    executions.updateOutput(exec.initial.id(), exec.output());
+                } catch (RuntimeException e) {
+                    LOG.warn("flushing output of {} failed: {}", exec.initial.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** After a restart: executions this node was running are lost, keeping the output flushed so far. */
+    public int recoverAfterRestart() {
+        int lost = executions.markLost(EnumSet.of(ExecutionStatus.QUEUED, ExecutionStatus.RUNNING), nodeId, clock.instant());
+        if (lost > 0) {
+            LOG.info("recovery: {} executions that were running are now lost", lost);
+        }
+        return lost;
+    }
+
+    public int liveCount() {
+        return live.size();
+    }
+
+    private static void validate(ExecCommand command) {
+        long length = 0;
+        for (String arg : command.argv()) {
+            if (arg.indexOf('\0') >= 0) {
+                throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.INVALID_VALUE, "command must not contain NUL characters"));
+            }
+            length += arg.length();
+        }
+        if (length > ExecCommand.MAX_COMMAND_LENGTH) {
+            throw RuncellException.invalid(new FieldError("command", FieldError.Kind.TOO_LONG,
+                    "command must be at most " + ExecCommand.MAX_COMMAND_LENGTH + " characters", (long) ExecCommand.MAX_COMMAND_LENGTH));
+        }
+    }
+
+    private static int timeoutOf(Integer requested, Plan plan) {
+        if (requested == null) {
+            return plan.defaultExecTimeoutSeconds();
+        }
+        if (requested < 1) {
+            throw RuncellException.invalid(new FieldError("timeout_seconds", FieldError.Kind.TOO_SMALL, "timeout_seconds must be at least 1", 1L));
+        }
+        if (requested > plan.maxExecTimeoutSeconds()) {
+            throw RuncellException.invalid(new FieldError("timeout_seconds", FieldError.Kind.TOO_LARGE,
+                    "timeout_seconds must be at most " + plan.maxExecTimeoutSeconds(), (long) plan.maxExecTimeoutSeconds()));
+        }
+        return requested;
+    }
+
+    private static RuncellException notFound() {
+        return RuncellException.of(ErrorCode.EXECUTION_NOT_FOUND);
+    }
+}

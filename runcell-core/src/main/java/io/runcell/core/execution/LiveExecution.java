@@ -1,0 +1,94 @@
+package io.runcell.core.execution;
+
+import io.runcell.driver.spi.ExecHandle;
+import io.runcell.driver.spi.OutputSink;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An execution running on this node: its output buffers, its live listeners and the future of its final record.
+ * It is the driver's {@link OutputSink}.
+ */
+final class LiveExecution implements OutputSink {
+
+    final Execution initial;
+    final OutputBuffer stdout;
+    final OutputBuffer stderr;
+    final long startNanos;
+    final CompletableFuture<Execution> done = new CompletableFuture<>();
+    private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
+    volatile ExecHandle handle;
+    private long flushedVersion;
+
+    LiveExecution(Execution initial, long outputCap, long startNanos) {
+        this.initial = initial;
+        this.stdout = new OutputBuffer(outputCap);
+        this.stderr = new OutputBuffer(outputCap);
+        this.startNanos = startNanos;
+    }
+
+    @Override
+    public void stdout(byte[] buffer, int offset, int length) {
+        deliver(ExecutionListener.Stream.STDOUT, stdout, buffer, offset, length);
+    }
+
+    @Override
+    public void stderr(byte[] buffer, int offset, int length) {
+        deliver(ExecutionListener.Stream.STDERR, stderr, buffer, offset, length);
+    }
+
+    private synchronized void deliver(ExecutionListener.Stream stream, OutputBuffer target, byte[] buffer, int offset, int length) {
+        int kept = target.append(buffer, offset, length);
+        if (kept > 0 && !listeners.isEmpty()) {
+            byte[] copy = java.util.Arrays.copyOfRange(buffer, offset, offset + kept);
+            for (ExecutionListener l : listeners) {
+                l.output(stream, copy);
+            }
+        }
+    }
+
+    Execution.Output output() {
+        return new Execution.Output(stdout.text(), stderr.text(), stdout.truncated(), stderr.truncated());
+    }
+
+    /** The record as it stands now, with the output captured so far. */
+    Execution current() {
+        return initial.withOutput(output());
+    }
+
+    /** Adds a listener after replaying what was captured so far, under the buffers' order. */
+    synchronized void subscribe(ExecutionListener listener) {
+        byte[] out = stdout.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] err = stderr.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (out.length > 0) {
+            listener.output(ExecutionListener.Stream.STDOUT, out);
+        }
+        if (err.length > 0) {
+            listener.output(ExecutionListener.Stream.STDERR, err);
+        }
+        listeners.add(listener);
+    }
+
+    void unsubscribe(ExecutionListener listener) {
+        listeners.remove(listener);
+    }
+
+    void finish(Execution record) {
+        for (ExecutionListener l : listeners) {
+            l.finished(record);
+        }
+        listeners.clear();
+        done.complete(record);
+    }
+
+    /** Whether output changed since the last call that returned true. */
+    synchronized boolean takeDirty() {
+        long v = stdout.version() * 31 + stderr.version();
+        if (v == flushedVersion) {
+            return false;
+        }
+        flushedVersion = v;
+        return true;
+    }
+}

@@ -1,0 +1,379 @@
+package io.runcell.core.sandbox;
+
+import io.runcell.core.account.Principal;
+import io.runcell.core.account.Scope;
+import io.runcell.core.error.ErrorCode;
+import io.runcell.core.error.FieldError;
+import io.runcell.core.error.RuncellException;
+import io.runcell.core.id.Ids;
+import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanRepository;
+import io.runcell.driver.spi.DriverException;
+import io.runcell.driver.spi.SandboxDriver;
+import io.runcell.driver.spi.SandboxSpec;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every sandbox state transition: create, start (explicit or implied by an execute), stop, expire, destroy,
+ * and recovery after a restart. Callers see {@link ErrorCode#SANDBOX_NOT_FOUND} for sandboxes of other accounts.
+ *
+ * <p>Threading: safe for concurrent use; transitions of one sandbox are serialised by a per-sandbox lock.
+ */
+public final class SandboxService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
+    static final Set<SandboxState> GONE = EnumSet.of(SandboxState.DESTROYED);
+    private static final int MAX_LABEL = 1024;
+    private static final int MAX_ENV_ENTRIES = 256;
+    private static final int MAX_ENV_VALUE = 32 * 1024;
+    public static final int MAX_PAGE = 500;
+
+    private final SandboxRepository sandboxes;
+    private final PlanRepository plans;
+    private final Drivers drivers;
+    private final Ids ids;
+    private final InstantSource clock;
+    private final SandboxSettings settings;
+    private final SandboxLocks locks = new SandboxLocks();
+
+    public SandboxService(
+            SandboxRepository sandboxes, PlanRepository plans, Drivers drivers, Ids ids, InstantSource clock,
+            SandboxSettings settings) {
+        this.sandboxes = sandboxes;
+        this.plans = plans;
+        this.drivers = drivers;
+        this.ids = ids;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public Sandbox create(Principal caller, SandboxRequest request) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        Plan plan = planOf(caller);
+        String backend = request.backend() == null ? drivers.defaultBackend() : request.backend();
+        if (!drivers.has(backend)) {
+            throw RuncellException.invalid(FieldError.of("backend", FieldError.Kind.INVALID_VALUE,
+                    "backend must be one of " + drivers.names()));
+        }
+        int memory = bounded("memory_mb", request.memoryMb(), plan.defaultMemoryMb(), 64, plan.maxMemoryMb());
+        int vcpus = bounded("vcpus", request.vcpus(), plan.defaultVcpus(), 1, plan.maxVcpus());
+        int pids = bounded("pids_max", request.pidsMax(), plan.defaultPidsMax(), 16, plan.maxPidsMax());
+        Integer lifetime = lifetimeOf(request.lifetimeSeconds(), plan);
+        checkLabel(request.label());
+        checkStrings("env", request.env());
+        checkStrings("metadata", request.metadata());
+        if (sandboxes.countByAccount(caller.accountId(), GONE) >= plan.maxSandboxes()) {
+            throw new RuncellException(ErrorCode.QUOTA_EXCEEDED,
+                    "The plan allows at most " + plan.maxSandboxes() + " sandboxes.");
+        }
+        Instant now = clock.instant();
+        Sandbox sandbox = new Sandbox(ids.next(Ids.SANDBOX), sandboxes.nextNumber(), caller.accountId(), backend,
+                SandboxState.PENDING, request.label(), memory, vcpus, pids, Boolean.TRUE.equals(request.network()),
+                request.env(), request.metadata(), lifetime, null, null, settings.nodeId(), now, null, now);
+        sandboxes.insert(sandbox);
+        return request.start() ? startOwned(sandbox.id()) : sandbox;
+    }
+
+    /** The caller's sandbox; destroyed ones and other accounts' are not found. */
+    public Sandbox get(Principal caller, String id) {
+        caller.require(Scope.READ_VM);
+        return find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound);
+    }
+
+    /** Like {@link #get} but also returns destroyed sandboxes (dialects that report a "killed" status). */
+    public Sandbox getIncludingDestroyed(Principal caller, String id) {
+        caller.require(Scope.READ_VM);
+        return find(caller, id).orElseThrow(SandboxService::notFound);
+    }
+
+    public Sandbox getByNumber(Principal caller, long number) {
+        caller.require(Scope.READ_VM);
+        return sandboxes.findByNumber(number)
+                .filter(s -> s.accountId().equals(caller.accountId()) && !s.destroyed())
+                .orElseThrow(SandboxService::notFound);
+    }
+
+    public List<Sandbox> list(Principal caller, String afterId, int limit) {
+        caller.require(Scope.READ_VM);
+        return sandboxes.listByAccount(caller.accountId(), GONE, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
+    }
+
+    public Sandbox setLabel(Principal caller, String id, String label) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        checkLabel(label);
+        get(caller, id);
+        return locks.with(id, () -> {
+            Sandbox s = load(id);
+            Sandbox updated = s.withLabel(label, clock.instant());
+            sandboxes.update(updated);
+            return updated;
+        });
+    }
+
+    public Sandbox start(Principal caller, String id) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        get(caller, id);
+        return startOwned(id);
+    }
+
+    /**
+     * Returns the sandbox running, starting it first if it is pending, stopped or expired (or its lifetime has
+     * passed while it was stopped): InstaVM's "first execute spawns the VM".
+     */
+    public Sandbox ensureRunning(Principal caller, String id) {
+        Sandbox s = get(caller, id);
+        if (s.state() == SandboxState.RUNNING && driverOf(s).isRunning(s.id()) && !lifetimePassed(s)) {
+            return s;
+        }
+        return startOwned(id);
+    }
+
+    /** Returns the sandbox if it can run commands now, else throws the matching not-running error. */
+    public Sandbox requireRunning(Principal caller, String id) {
+        Sandbox s = get(caller, id);
+        return switch (s.state()) {
+            case RUNNING -> {
+                if (!driverOf(s).isRunning(s.id())) {
+                    yield locks.with(id, () -> markDead(load(id)));
+                }
+                yield s;
+            }
+            case FAILED -> throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
+            case PENDING, PROVISIONING, STOPPED, EXPIRED, UNKNOWN ->
+                    throw new RuncellException(ErrorCode.SANDBOX_NOT_RUNNING, "The sandbox is " + s.state().wire() + ".");
+            case DESTROYED -> throw notFound();
+        };
+    }
+
+    public Sandbox stop(Principal caller, String id) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        get(caller, id);
+        return locks.with(id, () -> {
+            Sandbox s = load(id);
+            if (s.state() != SandboxState.RUNNING && s.state() != SandboxState.PROVISIONING) {
+                return s;
+            }
+            stopDriver(s);
+            Sandbox stopped = s.withState(SandboxState.STOPPED, null, clock.instant());
+            sandboxes.update(stopped);
+            return stopped;
+        });
+    }
+
+    public void destroy(Principal caller, String id) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        get(caller, id);
+        locks.with(id, () -> {
+            Sandbox s = load(id);
+            try {
+                driverOf(s).destroy(s.id());
+            } catch (DriverException e) {
+                LOG.warn("destroy of {} failed in the backend: {}", s.id(), e.getMessage());
+            }
+            sandboxes.update(s.withState(SandboxState.DESTROYED, null, clock.instant()));
+            return null;
+        });
+    }
+
+    /** Called by the reaper: expires {@code id} if it is running past its deadline. */
+    public void expireIfDue(String id) {
+        locks.with(id, () -> {
+            Sandbox s = load(id);
+            if (s.state() == SandboxState.RUNNING && lifetimePassed(s)) {
+                expire(s);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * After a restart of this node: nothing of the previous run is alive (the backends tie their processes to the
+     * server's), so running sandboxes become stopped with their workspaces intact.
+     */
+    public void recoverAfterRestart() {
+        List<Sandbox> live = sandboxes.listByStates(EnumSet.complementOf(EnumSet.of(SandboxState.DESTROYED)), settings.nodeId());
+        for (String backend : drivers.names()) {
+            List<SandboxSpec> specs = new ArrayList<>();
+            for (Sandbox s : live) {
+                if (s.backend().equals(backend)) {
+                    specs.add(specOf(s));
+                }
+            }
+            try {
+                drivers.get(backend).recover(specs);
+            } catch (DriverException e) {
+                LOG.error("recovery of the {} backend failed: {}", backend, e.getMessage());
+            }
+        }
+        Instant now = clock.instant();
+        int stopped = 0;
+        for (Sandbox s : live) {
+            if (s.state() == SandboxState.RUNNING || s.state() == SandboxState.PROVISIONING) {
+                sandboxes.update(s.withState(SandboxState.STOPPED, "stopped by a server restart", now));
+                stopped++;
+            }
+        }
+        if (stopped > 0) {
+            LOG.info("recovery: {} sandboxes that were running are now stopped", stopped);
+        }
+    }
+
+    public SandboxDriver driverOf(Sandbox s) {
+        return drivers.get(s.backend());
+    }
+
+    public SandboxSpec specOf(Sandbox s) {
+        return new SandboxSpec(s.id(), uidOf(s), s.memoryMb(), s.vcpus(), s.pidsMax(), settings.tmpSizeMb(), s.network(), s.env());
+    }
+
+    private int uidOf(Sandbox s) {
+        long uid = settings.uidBase() + s.number();
+        if (uid >= Integer.MAX_VALUE - 1) {
+            throw new IllegalStateException("sandbox uid space exhausted");
+        }
+        return (int) uid;
+    }
+
+    private Sandbox startOwned(String id) {
+        return locks.with(id, () -> {
+            Sandbox s = load(id);
+            switch (s.state()) {
+                case DESTROYED -> throw notFound();
+                case FAILED -> throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
+                case RUNNING -> {
+                    if (lifetimePassed(s)) {
+                        s = expire(s);
+                    } else if (driverOf(s).isRunning(s.id())) {
+                        return s;
+                    } else {
+                        s = markDead(s);
+                    }
+                }
+                case STOPPED -> {
+                    if (lifetimePassed(s)) {
+                        s = expire(s);
+                    }
+                }
+                case PENDING, EXPIRED, PROVISIONING, UNKNOWN -> { }
+            }
+            Instant now = clock.instant();
+            Sandbox provisioning = s.withState(SandboxState.PROVISIONING, null, now);
+            sandboxes.update(provisioning);
+            try {
+                driverOf(s).start(specOf(s));
+            } catch (DriverException | RuntimeException e) {
+                LOG.warn("sandbox {} failed to start: {}", s.id(), e.getMessage());
+                Sandbox failed = provisioning.withState(SandboxState.FAILED, "the backend could not start it", clock.instant());
+                sandboxes.update(failed);
+                throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
+            }
+            Sandbox running = provisioning.started(clock.instant());
+            sandboxes.update(running);
+            return running;
+        });
+    }
+
+    private Sandbox expire(Sandbox s) {
+        stopDriver(s);
+        try {
+            driverOf(s).resetWorkspace(s.id());
+        } catch (DriverException e) {
+            LOG.warn("workspace reset of {} failed: {}", s.id(), e.getMessage());
+        }
+        Sandbox expired = s.withState(SandboxState.EXPIRED, "lifetime expired", clock.instant());
+        sandboxes.update(expired);
+        LOG.info("sandbox {} expired", s.id());
+        return expired;
+    }
+
+    private Sandbox markDead(Sandbox s) {
+        Sandbox stopped = s.withState(SandboxState.STOPPED, "the sandbox's processes ended", clock.instant());
+        sandboxes.update(stopped);
+        return stopped;
+    }
+
+    private void stopDriver(Sandbox s) {
+        try {
+            driverOf(s).stop(s.id());
+        } catch (DriverException e) {
+            LOG.warn("stop of {} failed in the backend: {}", s.id(), e.getMessage());
+        }
+    }
+
+    private boolean lifetimePassed(Sandbox s) {
+        return s.expiresAt() != null && !s.expiresAt().isAfter(clock.instant());
+    }
+
+    private Optional<Sandbox> find(Principal caller, String id) {
+        if (id == null || Ids.ulidOf(Ids.SANDBOX, id).isEmpty()) {
+            return Optional.empty();
+        }
+        return sandboxes.findById(id).filter(s -> s.accountId().equals(caller.accountId()));
+    }
+
+    private Sandbox load(String id) {
+        return sandboxes.findById(id).orElseThrow(SandboxService::notFound);
+    }
+
+    private Plan planOf(Principal caller) {
+        return plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("account plan missing: " + caller.plan()));
+    }
+
+    private static Integer lifetimeOf(Integer requested, Plan plan) {
+        if (requested == null) {
+            return plan.defaultLifetimeSeconds() > 0 ? plan.defaultLifetimeSeconds() : null;
+        }
+        return bounded("lifetime_seconds", requested, 0, 1, plan.maxLifetimeSeconds());
+    }
+
+    static int bounded(String field, Integer value, int dflt, int min, int max) {
+        if (value == null) {
+            return dflt;
+        }
+        if (value < min) {
+            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, (long) min));
+        }
+        if (value > max) {
+            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LARGE, field + " must be at most " + max, (long) max));
+        }
+        return value;
+    }
+
+    private static void checkLabel(String label) {
+        if (label != null && label.length() > MAX_LABEL) {
+            throw RuncellException.invalid(new FieldError("label", FieldError.Kind.TOO_LONG,
+                    "label must be at most " + MAX_LABEL + " characters", (long) MAX_LABEL));
+        }
+    }
+
+    private static void checkStrings(String field, java.util.Map<String, String> map) {
+        if (map.size() > MAX_ENV_ENTRIES) {
+            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LARGE,
+                    field + " has at most " + MAX_ENV_ENTRIES + " entries", (long) MAX_ENV_ENTRIES));
+        }
+        for (var e : map.entrySet()) {
+            if (e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().indexOf('\0') >= 0
+                    || e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE) {
+                throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE,
+                        field + " names must be non-empty without '=' and values at most 32 KiB without NUL"));
+            }
+        }
+    }
+
+    static RuncellException notFound() {
+        return RuncellException.of(ErrorCode.SANDBOX_NOT_FOUND);
+    }
+}

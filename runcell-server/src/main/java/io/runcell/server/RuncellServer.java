@@ -1,0 +1,147 @@
+package io.runcell.server;
+
+import io.helidon.webserver.WebServer;
+import io.runcell.api.common.RequestIds;
+import io.runcell.api.nativeapi.NativeApi;
+import io.runcell.api.ops.Metrics;
+import io.runcell.api.ops.OpsEndpoints;
+import io.runcell.core.Engine;
+import io.runcell.core.account.AccountService;
+import io.runcell.core.account.Authenticator;
+import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.id.Ids;
+import io.runcell.core.plan.Plan;
+import io.runcell.core.sandbox.Drivers;
+import io.runcell.core.sandbox.LifetimeReaper;
+import io.runcell.core.sandbox.SandboxService;
+import io.runcell.core.sandbox.SandboxSettings;
+import io.runcell.store.Database;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Runcell node: store, backends, core services, background sweeps and the HTTP server. */
+public final class RuncellServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
+
+    private final ServerConfig config;
+    private final Database database;
+    private final Drivers drivers;
+    private final Engine engine;
+    private final ScheduledExecutorService sweeps;
+    private final WebServer web;
+    private final AccountService.Bootstrap bootstrap;
+
+    private RuncellServer(ServerConfig config) throws IOException {
+        this.config = config;
+        InstantSource clock = InstantSource.system();
+        Path dataDir = config.dataDir().toAbsolutePath().normalize();
+        createPrivateDir(dataDir);
+        String dbUrl = config.dbUrl() != null ? config.dbUrl() : dataDir.resolve("runcell.db").toString();
+        this.database = Database.open(dbUrl);
+        boolean started = false;
+        try {
+            Ids ids = new Ids(clock);
+            this.drivers = Backends.create(config, dataDir);
+            Metrics metrics = new Metrics();
+            SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
+                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
+            ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
+                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics);
+            AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
+                    database.plans(), ids, clock, Plan.DEFAULT);
+            this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
+                    sandboxService, executionService, database.plans(), clock);
+
+            executionService.recoverAfterRestart();
+            sandboxService.recoverAfterRestart();
+            this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
+            if (bootstrap != null) {
+                writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
+            }
+
+            LifetimeReaper reaper = new LifetimeReaper(database.sandboxes(), sandboxService, clock, config.nodeId());
+            this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("runcell-sweeps").daemon().factory());
+            sweeps.scheduleWithFixedDelay(reaper::sweep, 1, 1, TimeUnit.SECONDS);
+            sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
+            metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
+
+            OpsEndpoints ops = new OpsEndpoints(metrics, database::ping);
+            this.web = WebServer.builder()
+                    .host(config.bind())
+                    .port(config.port())
+                    .routing(r -> r.addFilter(new RequestIds(clock))
+                            .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register("/", ops))
+                    .build()
+                    .start();
+            started = true;
+            LOG.info("Runcell listening on http://{}:{} (node {}, data {}, store {}, backends {})", config.bind(),
+                    web.port(), config.nodeId(), dataDir, database.isPostgres() ? "postgresql" : "sqlite", drivers.names());
+        } finally {
+            if (!started) {
+                database.close();
+            }
+        }
+    }
+
+    public static RuncellServer start(ServerConfig config) throws IOException {
+        return new RuncellServer(config);
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public String baseUrl() {
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + host + ":" + port();
+    }
+
+    /** The admin account and key made by this start, if it was the first. */
+    public Optional<AccountService.Bootstrap> bootstrap() {
+        return Optional.ofNullable(bootstrap);
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Runcell stopping");
+        try {
+            web.stop();
+        } finally {
+            sweeps.shutdownNow();
+            try {
+                engine.executions().flushLiveOutput();
+                drivers.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+
+    private static void createPrivateDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static void writeAdminKey(Path file, String token) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, token + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}
