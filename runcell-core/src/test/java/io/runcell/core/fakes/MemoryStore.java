@@ -1,0 +1,120 @@
+package io.runcell.core.fakes;
+
+import io.runcell.core.account.Account;
+import io.runcell.core.account.AccountRepository;
+import io.runcell.core.account.ApiKey;
+import io.runcell.core.account.ApiKeyRepository;
+import io.runcell.core.execution.Execution;
+import io.runcell.core.execution.ExecutionRepository;
+import io.runcell.core.execution.ExecutionStatus;
+import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.sandbox.Sandbox;
+import io.runcell.core.sandbox.SandboxRepository;
+import io.runcell.core.sandbox.SandboxState;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** In-memory repositories for unit tests of core logic (the real store has its own contract suite). */
+public final class MemoryStore {
+
+    public final Accounts accounts = new Accounts();
+    public final Keys keys = new Keys();
+    public final Plans plans = new Plans();
+    public final Sandboxes sandboxes = new Sandboxes();
+    public final Executions executions = new Executions();
+
+    public static Plan plan(String name, int maxSandboxes, int maxConcurrent) {
+        return new Plan(name, maxSandboxes, maxConcurrent, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024);
+    }
+
+    public static final class Accounts implements AccountRepository {
+        public final Map<String, Account> rows = new ConcurrentHashMap<>();
+        @Override public void insert(Account a) { rows.put(a.id(), a); }
+        @Override public void update(Account a) { rows.put(a.id(), a); }
+        @Override public Optional<Account> findById(String id) { return Optional.ofNullable(rows.get(id)); }
+        @Override public Optional<Account> findByName(String n) { return rows.values().stream().filter(a -> a.name().equals(n)).findFirst(); }
+        @Override public List<Account> list() { return List.copyOf(rows.values()); }
+        @Override public long count() { return rows.size(); }
+    }
+
+    public static final class Keys implements ApiKeyRepository {
+        public final Map<String, ApiKey> rows = new ConcurrentHashMap<>();
+        @Override public void insert(ApiKey k) { rows.put(k.id(), k); }
+        @Override public Optional<ApiKey> findByHash(String h) { return rows.values().stream().filter(k -> k.tokenHash().equals(h)).findFirst(); }
+        @Override public Optional<ApiKey> findById(String id) { return Optional.ofNullable(rows.get(id)); }
+        @Override public List<ApiKey> listByAccount(String accountId) { return rows.values().stream().filter(k -> k.accountId().equals(accountId)).toList(); }
+        @Override public boolean revoke(String id, Instant at) {
+            ApiKey k = rows.get(id);
+            if (k == null || k.revoked()) return false;
+            rows.put(id, new ApiKey(k.id(), k.accountId(), k.name(), k.tokenHash(), k.prefix(), k.scopes(), k.createdAt(), at));
+            return true;
+        }
+    }
+
+    public static final class Plans implements PlanRepository {
+        public final Map<String, Plan> rows = new ConcurrentHashMap<>();
+        @Override public Optional<Plan> find(String name) { return Optional.ofNullable(rows.get(name)); }
+        @Override public List<Plan> list() { return List.copyOf(rows.values()); }
+        @Override public void upsert(Plan p) { rows.put(p.name(), p); }
+    }
+
+    public static final class Sandboxes implements SandboxRepository {
+        public final Map<String, Sandbox> rows = new ConcurrentHashMap<>();
+        private final AtomicLong numbers = new AtomicLong();
+        private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
+        @Override public long nextNumber() { return numbers.incrementAndGet(); }
+        @Override public void insert(Sandbox s) { rows.put(s.id(), s); }
+        @Override public void update(Sandbox s) { rows.put(s.id(), s); }
+        @Override public Optional<Sandbox> findById(String id) { return Optional.ofNullable(rows.get(id)); }
+        @Override public Optional<Sandbox> findByNumber(long n) { return rows.values().stream().filter(s -> s.number() == n).findFirst(); }
+        @Override public List<Sandbox> listByAccount(String accountId, Set<SandboxState> excluded, String afterId, int limit) {
+            return rows.values().stream().filter(s -> s.accountId().equals(accountId) && !excluded.contains(s.state()))
+                    .filter(s -> afterId == null || s.id().compareTo(afterId) > 0)
+                    .sorted(Comparator.comparing(Sandbox::id)).limit(limit).toList();
+        }
+        @Override public List<Sandbox> listByStates(Set<SandboxState> states, String nodeId) {
+            return rows.values().stream().filter(s -> states.contains(s.state()) && nodeId.equals(s.nodeId())).toList();
+        }
+        @Override public List<Sandbox> findExpired(Instant now, String nodeId) {
+            return rows.values().stream().filter(s -> s.state() == SandboxState.RUNNING && s.expiresAt() != null
+                    && !s.expiresAt().isAfter(now) && nodeId.equals(s.nodeId())).toList();
+        }
+        @Override public int countByAccount(String accountId, Set<SandboxState> excluded) {
+            return (int) rows.values().stream().filter(s -> s.accountId().equals(accountId) && !excluded.contains(s.state())).count();
+        }
+        @Override public long nextExecutionSeq(String sandboxId) { return seqs.computeIfAbsent(sandboxId, k -> new AtomicLong()).incrementAndGet(); }
+    }
+
+    public static final class Executions implements ExecutionRepository {
+        public final Map<String, Execution> rows = new ConcurrentHashMap<>();
+        @Override public void insert(Execution e) { rows.put(e.id(), e); }
+        @Override public void update(Execution e) { rows.put(e.id(), e); }
+        @Override public void updateOutput(String id, Execution.Output out) { rows.computeIfPresent(id, (k, e) -> e.withOutput(out)); }
+        @Override public Optional<Execution> findById(String id) { return Optional.ofNullable(rows.get(id)); }
+        @Override public Optional<Execution> findBySeq(String sandboxId, long seq) {
+            return rows.values().stream().filter(e -> e.sandboxId().equals(sandboxId) && e.seq() == seq).findFirst();
+        }
+        @Override public List<Execution> listBySandbox(String sandboxId, int limit) {
+            return rows.values().stream().filter(e -> e.sandboxId().equals(sandboxId))
+                    .sorted(Comparator.comparing(Execution::id).reversed()).limit(limit).toList();
+        }
+        @Override public int markLost(Set<ExecutionStatus> statuses, String nodeId, Instant now) {
+            int n = 0;
+            for (Execution e : List.copyOf(rows.values())) {
+                if (statuses.contains(e.status()) && nodeId.equals(e.nodeId())) {
+                    rows.put(e.id(), e.finished(ExecutionStatus.LOST, null, null, false,
+                            new Execution.Output(e.stdout(), e.stderr(), e.stdoutTruncated(), e.stderrTruncated()), now, 0, null));
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+}

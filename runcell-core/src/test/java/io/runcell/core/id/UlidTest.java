@@ -1,0 +1,53 @@
+package io.runcell.core.id;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.runcell.core.fakes.MutableClock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UlidTest {
+
+    @Test
+    void textRoundTripsAndIsLowercaseBase32() {
+        Ulid u = Ulid.next(new MutableClock());
+        String text = u.toString();
+        assertThat(text).hasSize(26).matches("[0-9a-hjkmnp-tv-z]{26}");
+        assertThat(Ulid.parse(text)).isEqualTo(u);
+        assertThat(Ulid.parse(text.toUpperCase())).isEqualTo(u);
+    }
+
+    @Test
+    void uuidRenderingKeepsAll128Bits() {
+        Ulid u = Ulid.next(new MutableClock());
+        assertThat(Ulid.fromUuid(u.toUuid())).isEqualTo(u);
+    }
+
+    @Test
+    void laterIdsSortAfterEarlierOnes() {
+        MutableClock clock = new MutableClock();
+        String a = Ulid.next(clock).toString();
+        clock.advance(Duration.ofMillis(1));
+        String b = Ulid.next(clock).toString();
+        assertThat(a).isLessThan(b);
+    }
+
+    @Test
+    void rejectsWrongLengthAlphabetAndOverflow() {
+        assertThatThrownBy(() -> Ulid.parse("abc")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ulid.parse("0000000000000000000000000u")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Ulid.parse("80000000000000000000000000")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sandboxIdsConvertBetweenDialectRenderings() {
+        Ids ids = new Ids(new MutableClock());
+        String id = ids.next(Ids.SANDBOX);
+        String vps = Ids.convert(id, Ids.SANDBOX, Ids.VPS).orElseThrow();
+        assertThat(vps).startsWith("vps_").endsWith(id.substring(4));
+        assertThat(Ids.sandboxIdFromUuid(Ids.sandboxIdToUuid(id))).contains(id);
+        assertThat(Ids.convert("vps_nonsense", Ids.VPS, Ids.SANDBOX)).isEmpty();
+        assertThat(Ids.sandboxIdFromUuid("not-a-uuid")).isEmpty();
+    }
+}

@@ -1,0 +1,90 @@
+package io.runcell.testing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The dependency arrows of ARCHITECTURE.md, checked on the compiled classes of every module. */
+class LayeringTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.runcell");
+    }
+
+    @Test
+    void driverSpiImportsOnlyTheJdk() {
+        noClasses().that().resideInAPackage("io.runcell.driver.spi..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.runcell.driver.spi..")
+                .check(classes);
+    }
+
+    @Test
+    void coreDependsOnlyOnTheDriverSpiAndSlf4j() {
+        noClasses().that().resideInAPackage("io.runcell.core..")
+                .should().dependOnClassesThat().resideOutsideOfPackages(
+                        "java..", "io.runcell.core..", "io.runcell.driver.spi..", "org.slf4j..")
+                .check(classes);
+    }
+
+    @Test
+    void backendsSeeOnlyTheSpi() {
+        noClasses().that().resideInAnyPackage("io.runcell.driver.namespace..", "io.runcell.driver.microvm..", "io.runcell.driver.qga..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.core..", "io.runcell.store..",
+                        "io.runcell.api..", "io.runcell.server..")
+                .check(classes);
+    }
+
+    @Test
+    void jdbcLivesOnlyInTheStore() {
+        noClasses().that().resideOutsideOfPackage("io.runcell.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.flywaydb..",
+                        "com.zaxxer..", "org.sqlite..", "org.postgresql..")
+                .check(classes);
+    }
+
+    @Test
+    void theHttpServerLivesOnlyInTheApiAndServer() {
+        noClasses().that().resideOutsideOfPackages("io.runcell.api..", "io.runcell.server..")
+                .should().dependOnClassesThat().resideInAPackage("io.helidon..")
+                .check(classes);
+    }
+
+    @Test
+    void picocliLivesOnlyInTheCli() {
+        noClasses().that().resideOutsideOfPackage("io.runcell.server.cli..")
+                .should().dependOnClassesThat().resideInAPackage("picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void apiDoesNotReachIntoStoreServerOrBackends() {
+        noClasses().that().resideInAPackage("io.runcell.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.store..", "io.runcell.server..",
+                        "io.runcell.driver.namespace..", "io.runcell.driver.microvm..", "io.runcell.driver.qga..")
+                .check(classes);
+    }
+
+    @Test
+    void storeDoesNotReachOutward() {
+        noClasses().that().resideInAPackage("io.runcell.store..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.api..", "io.runcell.server..",
+                        "io.runcell.driver.namespace..", "io.runcell.driver.microvm..")
+                .check(classes);
+    }
+
+    @Test
+    void dialectsNeverImportEachOther() {
+        slices().matching("io.runcell.api.(nativeapi|instavm|vast|hostup)..").should().notDependOnEachOther()
+                .check(classes);
+    }
+}
