@@ -3,6 +3,7 @@ package io.runcell.core;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
 import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.files.FileService;
 import io.runcell.core.plan.PlanRepository;
 import io.runcell.core.sandbox.SandboxService;
 import java.time.InstantSource;
@@ -13,5 +14,6 @@ public record Engine(
         AccountService accounts,
         SandboxService sandboxes,
         ExecutionService executions,
+        FileService files,
         PlanRepository plans,
         InstantSource clock) {}

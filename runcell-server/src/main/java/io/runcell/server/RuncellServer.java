@@ -9,8 +9,10 @@ import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
 import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.policy.Policies;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class RuncellServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
+    private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
 
     private final ServerConfig config;
     private final Database database;
@@ -55,12 +58,13 @@ public final class RuncellServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
+            Policies policies = new Policies();
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
-                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics);
+                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, database.plans(), clock);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
 
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();

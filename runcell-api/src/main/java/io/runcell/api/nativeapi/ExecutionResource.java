@@ -19,6 +19,7 @@ import io.runcell.core.error.RuncellException;
 import io.runcell.core.execution.ExecCommand;
 import io.runcell.core.execution.Execution;
 import io.runcell.core.execution.ExecutionListener;
+import io.runcell.core.policy.PolicyProfile;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +69,7 @@ final class ExecutionResource {
         String display = command != null ? command : String.join(" ", argv);
         Integer timeout = f.integer("timeout_seconds");
         boolean wait = Boolean.TRUE.equals(f.bool("wait"));
-        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null);
+        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN);
         Execution started = engine.executions().start(p, req.path().pathParameters().get("id"), cmd);
         if (wait) {
             // the command ends by its own timeout; the margin covers the process-tree kill

@@ -1,5 +1,6 @@
 package io.runcell.core.execution;
 
+import io.runcell.core.policy.PolicyProfile;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,11 @@ import java.util.Map;
  * @param autoStart      start the sandbox first if it is not running (InstaVM); otherwise a stopped sandbox is
  *                       an error
  * @param stdin          input for the command, or null
+ * @param policy         which pre-execution rules apply (the dialect's contract decides)
  */
 public record ExecCommand(
         List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
-        InputStream stdin) {
+        InputStream stdin, PolicyProfile policy) {
 
     /** Longest accepted command text or argv (sum of lengths), in characters. */
     public static final int MAX_COMMAND_LENGTH = 128 * 1024;
@@ -25,9 +27,10 @@ public record ExecCommand(
     public ExecCommand {
         argv = List.copyOf(argv);
         env = env == null ? Map.of() : Map.copyOf(env);
+        policy = policy == null ? PolicyProfile.OPEN : policy;
     }
 
     public static ExecCommand shell(String command, Integer timeoutSeconds) {
-        return new ExecCommand(List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null);
+        return new ExecCommand(List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null, PolicyProfile.OPEN);
     }
 }

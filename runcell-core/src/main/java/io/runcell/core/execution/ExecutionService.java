@@ -8,6 +8,7 @@ import io.runcell.core.error.RuncellException;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.policy.Policies;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.core.sandbox.SandboxService;
@@ -50,12 +51,15 @@ public final class ExecutionService {
     private final InstantSource clock;
     private final String nodeId;
     private final ExecutionObserver observer;
+    private final Policies policies;
     private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> runningPerAccount = new ConcurrentHashMap<>();
 
     public ExecutionService(
             ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
-            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer) {
+            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer,
+            Policies policies) {
+        this.policies = policies;
         this.executions = executions;
         this.sandboxRecords = sandboxRecords;
         this.sandboxes = sandboxes;
@@ -74,6 +78,8 @@ public final class ExecutionService {
         validate(command);
         Plan plan = plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("plan missing"));
         int timeout = timeoutOf(command.timeoutSeconds(), plan);
+        sandboxes.get(caller, sandboxId);
+        policies.check(caller, sandboxId, command);
         Sandbox sandbox = command.autoStart()
                 ? sandboxes.ensureRunning(caller, sandboxId)
                 : sandboxes.requireRunning(caller, sandboxId);

@@ -105,7 +105,7 @@ class ExecutionServiceTest {
         core.sandboxes.stop(alice, s.id());
         assertThatThrownBy(() -> core.executions.start(alice, s.id(), ExecCommand.shell("x", null)))
                 .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING));
-        ExecCommand auto = new ExecCommand(List.of("true"), "true", Map.of(), null, true, null);
+        ExecCommand auto = new ExecCommand(List.of("true"), "true", Map.of(), null, true, null, null);
         assertThat(core.executions.start(alice, s.id(), auto).status()).isEqualTo(ExecutionStatus.RUNNING);
     }
 
@@ -131,7 +131,7 @@ class ExecutionServiceTest {
         // a new service over the same store is what a restarted server sees
         CoreFixture restarted = core;
         int lost = new ExecutionService(restarted.store.executions, restarted.store.sandboxes, restarted.sandboxes,
-                restarted.store.plans, restarted.ids, restarted.clock, "local", ExecutionObserver.NONE).recoverAfterRestart();
+                restarted.store.plans, restarted.ids, restarted.clock, "local", ExecutionObserver.NONE, new io.runcell.core.policy.Policies()).recoverAfterRestart();
         assertThat(lost).isEqualTo(1);
         Execution stored = core.store.executions.rows.get(e.id());
         assertThat(stored.status()).isEqualTo(ExecutionStatus.LOST);

@@ -31,7 +31,7 @@ public final class CoreFixture {
         Drivers drivers = new Drivers(List.of(driver), "scripted");
         SandboxSettings settings = new SandboxSettings("local", 200_000, 64);
         sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings);
-        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE);
+        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE, new io.runcell.core.policy.Policies());
         accounts = new AccountService(store.accounts, store.keys, store.plans, ids, clock, Plan.DEFAULT);
         auth = new Authenticator(store.keys, store.accounts);
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");
