@@ -10,6 +10,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
@@ -97,7 +98,7 @@ public final class Jdbc {
 
     /** {@code "?, ?, ?"} for {@code n} parameters. */
     public static String placeholders(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** {@code column = ?} for a node id, or {@code column IS NULL} when it is null (portable null-safe match). */

@@ -65,7 +65,8 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
     static Set<Scope> scopes(String text) {
         return Arrays.stream(text.split(" "))
                 .filter(s -> !s.isEmpty())
-                .map(s -> Scope.fromWire(s).orElseThrow(() -> new IllegalStateException("unknown scope in store: " + s)))
+                .map(s -> Scope.fromWire(s)
+                        .orElseThrow(() -> new IllegalStateException("unknown scope in store: " + s)))
                 .collect(Collectors.toUnmodifiableSet());
     }
 

@@ -32,8 +32,7 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
 
     @Override
     public void insert(Execution e) {
-        jdbc.update("INSERT INTO executions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " ?, ?, ?)",
+        jdbc.update("INSERT INTO executions (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(20) + ")",
                 e.id(), e.sandboxId(), e.accountId(), e.seq(), e.command(), JsonText.ofList(e.argv()),
                 e.status().wire(), e.exitCode(), e.signal(), e.oomKilled(), e.stdout(), e.stderr(),
                 e.stdoutTruncated(), e.stderrTruncated(), e.createdAt(), e.startedAt(), e.finishedAt(),

@@ -39,8 +39,7 @@ public final class JdbcSandboxRepository implements SandboxRepository {
 
     @Override
     public void insert(Sandbox s) {
-        jdbc.update("INSERT INTO sandboxes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " ?, ?)",
+        jdbc.update("INSERT INTO sandboxes (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(19) + ")",
                 s.id(), s.number(), s.accountId(), s.backend(), s.state().wire(), s.label(), s.memoryMb(), s.vcpus(),
                 s.pidsMax(), s.network(), JsonText.ofMap(s.env()), JsonText.ofMap(s.metadata()), s.lifetimeSeconds(),
                 s.expiresAt(), s.statusMessage(), s.nodeId(), s.createdAt(), s.startedAt(), s.updatedAt());
@@ -95,15 +94,16 @@ public final class JdbcSandboxRepository implements SandboxRepository {
             return List.of();
         }
         List<Object> params = new ArrayList<>();
-        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND " + Jdbc.in("state", wires(states), params)
-                + " ORDER BY id";
+        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params)
+                + " AND " + Jdbc.in("state", wires(states), params) + " ORDER BY id";
         return jdbc.query(sql, JdbcSandboxRepository::map, params.toArray());
     }
 
     @Override
     public List<Sandbox> findExpired(Instant now, String nodeId) {
         List<Object> params = new ArrayList<>();
-        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND state = ? AND expires_at <= ? ORDER BY id";
+        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params)
+                + " AND state = ? AND expires_at <= ? ORDER BY id";
         params.add(SandboxState.RUNNING.wire());
         params.add(now);
         return jdbc.query(sql, JdbcSandboxRepository::map, params.toArray());
@@ -123,7 +123,8 @@ public final class JdbcSandboxRepository implements SandboxRepository {
     @Override
     public long nextExecutionSeq(String sandboxId) {
         return jdbc.updateReturning("UPDATE sandboxes SET exec_seq = exec_seq + 1 WHERE id = ? RETURNING exec_seq",
-                rs -> rs.getLong(1), sandboxId).orElseThrow(() -> new NoSuchElementException("no sandbox " + sandboxId));
+                        rs -> rs.getLong(1), sandboxId)
+                .orElseThrow(() -> new NoSuchElementException("no sandbox " + sandboxId));
     }
 
     private static List<String> wires(Set<SandboxState> states) {
