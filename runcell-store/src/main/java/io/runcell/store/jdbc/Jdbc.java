@@ -1,0 +1,172 @@
+package io.runcell.store.jdbc;
+
+import io.runcell.core.error.ErrorCode;
+import io.runcell.core.error.RuncellException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+
+/**
+ * Runs single statements on a pooled {@link DataSource} and maps rows. Every write is one auto-committed
+ * statement (read-then-write is expressed as {@code UPDATE ... RETURNING}), so no transaction spans two
+ * statements.
+ *
+ * <p>Parameters: {@link Instant} is bound as epoch milliseconds, {@code null} as an untyped null, everything else
+ * with {@code setObject}. A unique-constraint violation becomes a {@link RuncellException} with
+ * {@link ErrorCode#CONFLICT}; any other {@link SQLException} a {@link StoreException}.
+ *
+ * <p>Thread-safe. When {@code serialiseWrites} is set (SQLite, which has a single writer), writers queue on a
+ * fair in-process lock before taking a connection, instead of spinning in SQLite's busy handler; readers are
+ * never serialised (WAL lets them run beside the writer).
+ */
+public final class Jdbc {
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Lock writeLock;
+    private final Predicate<SQLException> uniqueViolation;
+
+    public Jdbc(DataSource dataSource, boolean serialiseWrites, Predicate<SQLException> uniqueViolation) {
+        this.dataSource = dataSource;
+        this.writeLock = serialiseWrites ? new ReentrantLock(true) : null;
+        this.uniqueViolation = uniqueViolation;
+    }
+
+    public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+        List<T> rows = query(sql, mapper, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    public long queryLong(String sql, Object... params) {
+        return queryOne(sql, rs -> rs.getLong(1), params).orElseThrow();
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */
+    public int update(String sql, Object... params) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    /** Runs a write with a {@code RETURNING} clause; returns its first row, if it changed any. */
+    public <T> Optional<T> updateReturning(String sql, RowMapper<T> mapper, Object... params) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    /** {@code "?, ?, ?"} for {@code n} parameters. */
+    public static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /** {@code column = ?} for a node id, or {@code column IS NULL} when it is null (portable null-safe match). */
+    public static String nodeMatch(String column, String nodeId, List<Object> params) {
+        if (nodeId == null) {
+            return column + " IS NULL";
+        }
+        params.add(nodeId);
+        return column + " = ?";
+    }
+
+    /** {@code column IN (?, ...)} over the wire names of {@code values}; call only with a non-empty collection. */
+    public static String in(String column, Collection<String> values, List<Object> params) {
+        params.addAll(values);
+        return column + " IN (" + placeholders(values.size()) + ")";
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    public static Integer integer(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.length; i++) {
+                bind(ps, i + 1, params[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+        switch (value) {
+            case null -> ps.setNull(index, Types.NULL);
+            case Instant t -> ps.setLong(index, t.toEpochMilli());
+            case Boolean b -> ps.setBoolean(index, b);
+            case Integer n -> ps.setInt(index, n);
+            case Long n -> ps.setLong(index, n);
+            case String s -> ps.setString(index, s);
+            default -> throw new IllegalArgumentException("unsupported parameter type " + value.getClass());
+        }
+    }
+
+    private RuntimeException translate(SQLException e) {
+        if (uniqueViolation.test(e)) {
+            return new RuncellException(ErrorCode.CONFLICT, ErrorCode.CONFLICT.publicMessage());
+        }
+        return new StoreException(e);
+    }
+
+    private void lockWrites() {
+        if (writeLock != null) {
+            writeLock.lock();
+        }
+    }
+
+    private void unlockWrites() {
+        if (writeLock != null) {
+            writeLock.unlock();
+        }
+    }
+}
