@@ -173,8 +173,6 @@ static void child(int errfd, int out_w, int err_w, uid_t uid, char **env, char *
   if (sigprocmask(SIG_SETMASK, &none, NULL) < 0) goto err;
   step = "setsid";
   if (setsid() < 0) goto err;
-  step = "PR_SET_PDEATHSIG";
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) goto err;
   step = "dup2";
   if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) goto err;
   step = "chdir /workspace";
@@ -192,6 +190,14 @@ static void child(int errfd, int out_w, int err_w, uid_t uid, char **env, char *
   struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct d[2] = {{0}};
   if (syscall(SYS_capset, &h, d) < 0) goto err;
+  // Only now: changing the uid clears the parent-death signal. Our parent (the helper) is outside this pid
+  // namespace, so getppid() is 0 while it lives; anything else means it already died.
+  step = "PR_SET_PDEATHSIG";
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) goto err;
+  if (getppid() != 0) {
+    errno = ESRCH;
+    goto err;
+  }
   step = "clear ambient capabilities";
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) goto err;
   step = "no_new_privs";
