@@ -5,6 +5,8 @@ import io.runcell.core.account.Authenticator;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.plan.PlanService;
+import io.runcell.core.vault.VaultService;
 import io.runcell.core.sandbox.SandboxService;
 import java.time.InstantSource;
 
@@ -16,4 +18,13 @@ public record Engine(
         ExecutionService executions,
         FileService files,
         PlanRepository plans,
-        InstantSource clock) {}
+        InstantSource clock,
+        PlanService planService,
+        VaultService vaults) {
+
+    /** Without plan administration and vaults (older wiring; tests). */
+    public Engine(Authenticator authenticator, AccountService accounts, SandboxService sandboxes,
+            ExecutionService executions, FileService files, PlanRepository plans, InstantSource clock) {
+        this(authenticator, accounts, sandboxes, executions, files, plans, clock, new PlanService(plans), null);
+    }
+}

@@ -12,6 +12,11 @@ import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanService;
+import io.runcell.core.ratelimit.RateLimits;
+import io.runcell.core.vault.VaultService;
+import io.runcell.cluster.ratelimit.LocalRateLimiter;
+import io.runcell.server.secrets.MasterKeys;
 import io.runcell.core.policy.Policies;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
@@ -56,15 +61,20 @@ public final class RuncellServer implements AutoCloseable {
             Ids ids = new Ids(clock);
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
+            RateLimits rates = new RateLimits(new LocalRateLimiter(), database.plans());
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
-                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
+                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()), rates);
             Policies policies = new Policies();
+            MasterKeys masterKeys = MasterKeys.load(dataDir, System.getenv("RUNCELL_MASTER_KEY"),
+                    c -> VaultService.opensStoredSecrets(database.vaults(), c));
+            VaultService vaultService = new VaultService(database.vaults(), masterKeys, ids, clock);
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
-                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
+                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies, rates, vaultService);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
+                    database.plans(), clock, new PlanService(database.plans()), vaultService);
 
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();

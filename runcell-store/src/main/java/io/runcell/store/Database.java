@@ -13,6 +13,8 @@ import io.runcell.store.jdbc.JdbcApiKeyRepository;
 import io.runcell.store.jdbc.JdbcExecutionRepository;
 import io.runcell.store.jdbc.JdbcPlanRepository;
 import io.runcell.store.jdbc.JdbcSandboxRepository;
+import io.runcell.store.jdbc.JdbcVaultRepository;
+import io.runcell.core.vault.VaultRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +51,7 @@ public final class Database implements AutoCloseable {
     private final JdbcPlanRepository plans;
     private final JdbcSandboxRepository sandboxes;
     private final JdbcExecutionRepository executions;
+    private final JdbcVaultRepository vaults;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -59,6 +62,7 @@ public final class Database implements AutoCloseable {
         this.plans = new JdbcPlanRepository(jdbc);
         this.sandboxes = new JdbcSandboxRepository(jdbc);
         this.executions = new JdbcExecutionRepository(jdbc);
+        this.vaults = new JdbcVaultRepository(jdbc);
     }
 
     /** Opens with the default pool size; see {@link #open(String, int)}. */
@@ -113,6 +117,10 @@ public final class Database implements AutoCloseable {
 
     public ExecutionRepository executions() {
         return executions;
+    }
+
+    public VaultRepository vaults() {
+        return vaults;
     }
 
     public boolean isPostgres() {

@@ -69,7 +69,8 @@ final class ExecutionResource {
         String display = command != null ? command : String.join(" ", argv);
         Integer timeout = f.integer("timeout_seconds");
         boolean wait = Boolean.TRUE.equals(f.bool("wait"));
-        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN);
+        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN,
+                f.stringList("vault_ids"));
         Execution started = engine.executions().start(p, req.path().pathParameters().get("id"), cmd);
         if (wait) {
             // the command ends by its own timeout; the margin covers the process-tree kill
@@ -78,7 +79,7 @@ final class ExecutionResource {
             Json.send(res, Status.OK_200, NativeJson.execution(done, engine.clock().instant()));
         } else {
             res.header("Location", NativeApi.PREFIX + "/executions/" + started.id());
-            Json.send(res, Status.ACCEPTED_202, NativeJson.execution(engine.executions().get(p, started.id()), engine.clock().instant()));
+            Json.send(res, Status.ACCEPTED_202, NativeJson.execution(started, engine.clock().instant()));
         }
     }
 

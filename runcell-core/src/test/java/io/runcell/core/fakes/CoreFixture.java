@@ -25,13 +25,19 @@ public final class CoreFixture {
     public final AccountService accounts;
     public final Authenticator auth;
     public final LifetimeReaper reaper;
+    public final CountingLimiter limiter = new CountingLimiter();
+    public final FakeKeys keys = new FakeKeys();
+    public final io.runcell.core.vault.VaultService vaults;
 
     public CoreFixture(int maxSandboxes, int maxConcurrent) {
         store.plans.upsert(MemoryStore.plan(Plan.DEFAULT, maxSandboxes, maxConcurrent));
         Drivers drivers = new Drivers(List.of(driver), "scripted");
         SandboxSettings settings = new SandboxSettings("local", 200_000, 64);
-        sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings);
-        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE, new io.runcell.core.policy.Policies());
+        io.runcell.core.ratelimit.RateLimits rates = new io.runcell.core.ratelimit.RateLimits(limiter, store.plans);
+        sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings, rates);
+        vaults = new io.runcell.core.vault.VaultService(store.vaults, keys, ids, clock);
+        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local",
+                ExecutionObserver.NONE, new io.runcell.core.policy.Policies(), rates, vaults);
         accounts = new AccountService(store.accounts, store.keys, store.plans, ids, clock, Plan.DEFAULT);
         auth = new Authenticator(store.keys, store.accounts);
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");
