@@ -71,7 +71,9 @@ final class ExecutionResource {
         boolean wait = Boolean.TRUE.equals(f.bool("wait"));
         ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN,
                 f.stringList("vault_ids"));
-        Execution started = engine.executions().start(p, req.path().pathParameters().get("id"), cmd);
+        Execution started = wait
+                ? engine.executions().start(p, req.path().pathParameters().get("id"), cmd)
+                : engine.executions().enqueue(p, req.path().pathParameters().get("id"), cmd);
         if (wait) {
             // the command ends by its own timeout; the margin covers the process-tree kill
             long waitSeconds = (timeout == null ? 3600 : timeout) + 30L;

@@ -59,6 +59,11 @@ public final class ExecutionService {
     private final Map<String, AtomicInteger> runningPerAccount = new ConcurrentHashMap<>();
     private final RateLimits rates;
     private final VaultService vaults;
+    /** Starts queued executions; at most {@link #MAX_PARALLEL_DISPATCH} spawn at once. */
+    private final java.util.concurrent.Executor dispatcher = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("runcell-dispatch-", 0).factory());
+    private final java.util.concurrent.Semaphore dispatchPermits = new java.util.concurrent.Semaphore(MAX_PARALLEL_DISPATCH);
+    public static final int MAX_PARALLEL_DISPATCH = 32;
 
     public ExecutionService(
             ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
@@ -90,6 +95,19 @@ public final class ExecutionService {
 
     /** Starts {@code command} in the caller's sandbox and returns the running record at once. */
     public Execution start(Principal caller, String sandboxId, ExecCommand command) {
+        return admit(caller, sandboxId, command, false);
+    }
+
+    /**
+     * Accepts {@code command} for the caller's sandbox and returns its {@code queued} record as soon as that is
+     * stored; the command is started shortly after by a dispatcher of bounded concurrency (asynchronous APIs).
+     * Everything {@link #start} checks is checked here first, so a refusal still leaves nothing behind.
+     */
+    public Execution enqueue(Principal caller, String sandboxId, ExecCommand command) {
+        return admit(caller, sandboxId, command, true);
+    }
+
+    private Execution admit(Principal caller, String sandboxId, ExecCommand command, boolean queued) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         long t0 = System.nanoTime();
@@ -114,14 +132,51 @@ public final class ExecutionService {
             Instant now = clock.instant();
             record = new Execution(ids.next(Ids.EXECUTION), sandbox.id(), caller.accountId(),
                     sandboxRecords.nextExecutionSeq(sandbox.id()), command.display(), command.argv(),
-                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, now, now, null, 0, null, nodeId);
+                    queued ? ExecutionStatus.QUEUED : ExecutionStatus.RUNNING, null, null, false, "", "", false, false,
+                    now, queued ? null : now, null, 0, null, nodeId);
             executions.insert(record);
         } catch (RuntimeException e) {
             running.decrementAndGet();
             throw e;
         }
         // from here on every path ends in complete(), which releases the concurrency slot
-        return launch(sandbox, record, command, secrets, plan, timeout, t0);
+        LiveExecution exec = new LiveExecution(record, plan.outputCapBytes(), t0, secrets.redactor());
+        live.put(record.id(), exec);
+        if (!queued) {
+            return launch(sandbox, exec, command, secrets, timeout);
+        }
+        dispatcher.execute(() -> dispatch(sandbox, exec, command, secrets, timeout));
+        return record;
+    }
+
+    private void dispatch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets, int timeout) {
+        try {
+            dispatchPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            complete(exec, ExecResult.failedToRun("the server is stopping"), null);
+            return;
+        }
+        try {
+            if (exec.cancelRequested) {
+                complete(exec, new ExecResult(null, null, false, true, false, 0, null), null);
+                return;
+            }
+            Execution q = exec.initial;
+            Execution runningRecord = new Execution(q.id(), q.sandboxId(), q.accountId(), q.seq(), q.command(), q.argv(),
+                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, q.createdAt(), clock.instant(),
+                    null, 0, null, q.nodeId());
+            executions.update(runningRecord);
+            exec.initial = runningRecord;
+            launch(sandbox, exec, command, secrets, timeout);
+        } catch (RuncellException e) {
+            // launch() already completed the record as failed
+        } catch (RuntimeException e) {
+            LOG.error("dispatching execution {} failed", exec.initial.id(), e);
+            complete(exec, ExecResult.failedToRun("dispatch failed"), null);
+        } finally {
+            dispatchPermits.release();
+        }
     }
 
     private VaultService.Resolved resolveVaults(Principal caller, List<String> vaultIds) {
@@ -135,10 +190,9 @@ public final class ExecutionService {
         return vaults.resolve(caller, vaultIds);
     }
 
-    private Execution launch(Sandbox sandbox, Execution record, ExecCommand command, VaultService.Resolved secrets,
-            Plan plan, int timeout, long t0) {
-        LiveExecution exec = new LiveExecution(record, plan.outputCapBytes(), t0, secrets.redactor());
-        live.put(record.id(), exec);
+    private Execution launch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets,
+            int timeout) {
+        Execution record = exec.initial;
         Map<String, String> env = command.env();
         if (!secrets.env().isEmpty()) {
             // the secrets live in this execution's environment only: not the sandbox's, not the record
@@ -150,6 +204,9 @@ public final class ExecutionService {
         try {
             ExecHandle handle = sandboxes.driverOf(sandbox).exec(sandbox.id(), request, exec);
             exec.handle = handle;
+            if (exec.cancelRequested) {
+                handle.kill();
+            }
             handle.completion().whenComplete((result, error) -> complete(exec, result, error));
         } catch (DriverException e) {
             ExecResult failed = ExecResult.failedToRun(e.getMessage());
@@ -273,8 +330,12 @@ public final class ExecutionService {
         rates.charge(caller, EndpointClass.MANAGE);
         Execution record = find(caller, executionId);
         LiveExecution exec = live.get(executionId);
-        if (exec != null && exec.handle != null) {
-            exec.handle.kill();
+        if (exec != null) {
+            exec.cancelRequested = true;
+            ExecHandle handle = exec.handle;
+            if (handle != null) {
+                handle.kill();
+            }
             return await(caller, executionId, Duration.ofSeconds(10));
         }
         return record;

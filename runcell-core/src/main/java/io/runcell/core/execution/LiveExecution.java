@@ -12,13 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class LiveExecution implements OutputSink {
 
-    final Execution initial;
+    /** The record as inserted; replaced once when a queued execution is dispatched. */
+    volatile Execution initial;
     final OutputBuffer stdout;
     final OutputBuffer stderr;
     final long startNanos;
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     volatile ExecHandle handle;
+    /** Cancel was asked before a queued execution was dispatched (or before its handle was set). */
+    volatile boolean cancelRequested;
     private long flushedVersion;
 
     private final io.runcell.core.vault.Redactor.Stream stdoutRedactor;
