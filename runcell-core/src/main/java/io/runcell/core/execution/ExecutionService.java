@@ -63,7 +63,7 @@ public final class ExecutionService {
     private final java.util.concurrent.Executor dispatcher = java.util.concurrent.Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("runcell-dispatch-", 0).factory());
     private final java.util.concurrent.Semaphore dispatchPermits = new java.util.concurrent.Semaphore(MAX_PARALLEL_DISPATCH);
-    public static final int MAX_PARALLEL_DISPATCH = 32;
+    public static final int MAX_PARALLEL_DISPATCH = Integer.getInteger("runcell.dispatch.parallel", 8);
 
     public ExecutionService(
             ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
