@@ -27,6 +27,8 @@ final class VmLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmLauncher.class);
     static final int SOCKET_PATH_MAX = 107;
+    /** AUTO decisions per QEMU binary: the probe costs a boot (or its timeout), so it runs once per JVM. */
+    private static final java.util.Map<String, String> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final MicrovmConfig config;
     private final GuestImage image;
@@ -76,20 +78,37 @@ final class VmLauncher {
         }
         if (wanted == Accelerator.KVM) {
             LOG.info("microvm accelerator: kvm (configured)");
-            return "kvm";
+            return "kvm:host";
         }
+        String known = PROBED.get(config.qemuBinary());
+        if (known != null) {
+            return known;
+        }
+        String chosen = "tcg";
+        for (String cpu : List.of("host", "kvm64")) {
+            if (probe(cpu)) {
+                chosen = "kvm:" + cpu;
+                break;
+            }
+        }
+        PROBED.put(config.qemuBinary(), chosen);
+        return chosen;
+    }
+
+    /** Boots the guest (no shares) with KVM and this CPU model; true if its agent answers within the probe timeout. */
+    private boolean probe(String cpu) throws IOException {
         Path probeDir = config.dataDir().resolve("microvm").resolve(".probe");
         QemuProcesses.deleteTree(probeDir);
         long t0 = System.nanoTime();
         try {
-            Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, "kvm", false, config.kvmProbeTimeout());
+            Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, "kvm:" + cpu, false, config.kvmProbeTimeout());
             vm.shutdown(Duration.ofSeconds(2));
-            LOG.info("microvm accelerator: kvm (probe boot answered in {} ms)", (System.nanoTime() - t0) / 1_000_000);
-            return "kvm";
+            LOG.info("microvm accelerator: kvm, -cpu {} (probe boot answered in {} ms)", cpu, (System.nanoTime() - t0) / 1_000_000);
+            return true;
         } catch (IOException e) {
-            LOG.warn("microvm accelerator: tcg (/dev/kvm exists but a probe boot did not answer within {} ms: {})",
-                    config.kvmProbeTimeout().toMillis(), e.getMessage());
-            return "tcg";
+            LOG.warn("microvm accelerator: KVM with -cpu {} unusable (/dev/kvm exists but a probe boot did not answer within {} ms: {})",
+                    cpu, config.kvmProbeTimeout().toMillis(), e.getMessage());
+            return false;
         } finally {
             QemuProcesses.fromPidfile(probeDir.resolve("run/qemu.pid"), probeDir.toString())
                     .ifPresent(p -> QemuProcesses.kill(p, Duration.ofSeconds(5)));
@@ -113,10 +132,13 @@ final class VmLauncher {
         Instant deadline = Instant.now().plus(timeout);
         String m = machine;
         String err = launch(command(dir, shape, tmpSizeMb, accel, m, withShares), run);
-        if (err != null && m.equals("microvm")) {
-            LOG.warn("qemu -M microvm failed ({}); falling back to q35", err);
-            machine = m = "q35";
-            err = launch(command(dir, shape, tmpSizeMb, accel, m, withShares), run);
+        if (err != null && m.equals("microvm") && withShares) {
+            String q35err = launch(command(dir, shape, tmpSizeMb, accel, "q35", true), run);
+            if (q35err == null) {
+                LOG.warn("qemu -M microvm failed ({}); using q35 from now on", err);
+                machine = m = "q35";
+            }
+            err = q35err == null ? null : err;
         }
         if (err != null) {
             throw new IOException("qemu did not start: " + err);
@@ -177,8 +199,8 @@ final class VmLauncher {
         String sfx = micro ? "-device" : "-pci";
         List<String> a = new ArrayList<>(List.of(config.qemuBinary()));
         a.addAll(List.of("-M", micro ? "microvm,x-option-roms=off,isa-serial=on,rtc=on,pit=on,pic=on" : "q35"));
-        if (accel.equals("kvm")) {
-            a.addAll(List.of("-accel", "kvm", "-cpu", "host"));
+        if (accel.startsWith("kvm:")) {
+            a.addAll(List.of("-accel", "kvm", "-cpu", accel.substring(4)));
         } else {
             a.addAll(List.of("-accel", "tcg,thread=single,tb-size=" + config.tcgCodeBufferMb(), "-cpu", "qemu64"));
         }
