@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code guest-exec}ed command, watched by a virtual thread that polls {@code guest-exec-status} with
- * backoff (1 ms doubling to 20 ms). The command runs as a session leader (started through busybox
- * {@code setsid}), so on timeout or {@link #kill} the whole tree is killed with {@code kill -9 -- -PID}; if the
- * agent cannot do that the VM is reset. Output arrives at exit (the agent does not stream) and is pushed to the
+ * backoff (1 ms doubling to 20 ms). The command runs in its own guest cgroup and session (started through
+ * {@code sandbox-exec}), so on timeout or {@link #kill} the whole tree is killed with {@code cgroup.kill} (which
+ * also reaches processes that left the session), falling back to {@code kill -9 -- -PID}; if the agent cannot
+ * do that the VM is reset. An exit by SIGKILL is checked against the cgroup's {@code memory.events} to report
+ * OOM kills. Output arrives at exit (the agent does not stream) and is pushed to the
  * sink then, in 64 KiB pieces.
  */
 final class GuestExecution implements ExecHandle {
@@ -85,8 +87,9 @@ final class GuestExecution implements ExecHandle {
     private GuestExecStatus killTree() throws IOException {
         try {
             String p = Long.toString(pid);
-            long killer = vm.qga.exec("/rc/bin/sh", List.of("-c", "kill -9 -- -" + p + " 2>/dev/null || kill -9 " + p),
-                    null, null);
+            String cg = "/sys/fs/cgroup/sandbox/e" + p;
+            long killer = vm.qga.exec("/rc/bin/sh", List.of("-c", "echo 1 > " + cg + "/cgroup.kill 2>/dev/null; kill -9 -- -"
+                    + p + " 2>/dev/null || kill -9 " + p + " 2>/dev/null; true"), null, null);
             vm.qga.awaitExit(killer, Instant.now().plus(KILL_WAIT));
             GuestExecStatus st = vm.qga.awaitExit(pid, Instant.now().plus(KILL_WAIT));
             if (st.exited()) {
@@ -101,6 +104,17 @@ final class GuestExecution implements ExecHandle {
         return new GuestExecStatus(true, null, 9, new byte[0], new byte[0], false, false);
     }
 
+    /** Whether the guest's OOM killer ended the command: its cgroup's {@code memory.events} counts the kill. */
+    private boolean oomKilled() {
+        try {
+            String events = new String(vm.qga.readFile("/sys/fs/cgroup/sandbox/e" + pid + "/memory.events", 4096),
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            return events.lines().anyMatch(l -> l.startsWith("oom_kill ") && !l.equals("oom_kill 0"));
+        } catch (IOException e) {
+            return false; // no cgroup (an old guest image) or already cleaned up
+        }
+    }
+
     private void finish(GuestExecStatus st, boolean timedOut, boolean killed) {
         push(st.stdout(), true);
         push(st.stderr(), false);
@@ -112,7 +126,8 @@ final class GuestExecution implements ExecHandle {
         if (exit == null && signal == null) {
             signal = 9;
         }
-        completion.complete(new ExecResult(exit, signal, timedOut, killed, false, 0, null));
+        boolean oom = !timedOut && !killed && signal != null && signal == 9 && oomKilled();
+        completion.complete(new ExecResult(exit, signal, timedOut, killed, oom, 0, null));
     }
 
     private void push(byte[] data, boolean stdout) {

@@ -38,6 +38,8 @@ public final class MicrovmDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(MicrovmDriver.class);
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+    /** Guest wrapper (build-guest.sh): own cgroup under sandbox/ (pids.max, cgroup.kill, OOM events), setsid. */
+    static final String EXEC_WRAPPER = "/rc/bin/sandbox-exec";
 
     /** What a running sandbox's VM is, for operators and tests. */
     public record VmInfo(long pid, String accelerator, String machine, boolean fromPool, long bootMillis, Path workspace) {}
@@ -67,9 +69,9 @@ public final class MicrovmDriver implements SandboxDriver {
      * {@code /usr} (sh, its libraries) are paid before hand-out rather than by the sandbox's first execution.
      */
     private Vm bootForPool(Path dir, PoolShape shape) throws IOException {
-        Vm vm = launcher.boot(dir, shape, Math.max(16, shape.memoryMb() / 4));
+        Vm vm = launcher.boot(dir, shape, Math.max(16, shape.memoryMb() / 4), 0);
         try {
-            long pid = vm.qga.exec("/rc/bin/setsid", List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
+            long pid = vm.qga.exec(EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
             vm.qga.awaitExit(pid, Instant.now().plusSeconds(30));
             return vm;
         } catch (IOException e) {
@@ -143,7 +145,7 @@ public final class MicrovmDriver implements SandboxDriver {
                 }
             }
             if (vm == null) {
-                vm = launcher.boot(dir, shape, spec.tmpSizeMb());
+                vm = launcher.boot(dir, shape, spec.tmpSizeMb(), spec.pidsMax());
             }
             specEnv.put(spec.key(), spec.env());
             running.put(spec.key(), vm);
@@ -159,7 +161,7 @@ public final class MicrovmDriver implements SandboxDriver {
     /**
      * Makes a pool VM the sandbox's: moves the sandbox's existing workspace entries into the pool VM's exported
      * directory, renames that directory to the sandbox's workspace path (QEMU holds the export by fd, so the
-     * guest mount follows), moves {@code run/} along and resizes the guest's /tmp.
+     * guest mount follows), moves {@code run/} along and applies the spec's /tmp size and pids limit.
      */
     private void handOver(Vm vm, Path dir, SandboxSpec spec) throws IOException {
         Path poolWs = vm.workspace();
@@ -175,7 +177,8 @@ public final class MicrovmDriver implements SandboxDriver {
         Files.move(vm.dir().resolve("run"), dir.resolve("run"), StandardCopyOption.ATOMIC_MOVE);
         QemuProcesses.deleteTree(vm.dir());
         vm.relocate(dir);
-        long pid = vm.qga.exec("/rc/bin/mount", List.of("-o", "remount,size=" + spec.tmpSizeMb() + "m", "/tmp"), null, null);
+        long pid = vm.qga.exec("/rc/bin/sh", List.of("-c", "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo "
+                + spec.pidsMax() + " > /sys/fs/cgroup/sandbox/pids.max"), null, null);
         vm.qga.awaitExit(pid, Instant.now().plusSeconds(10));
     }
 
@@ -271,7 +274,7 @@ public final class MicrovmDriver implements SandboxDriver {
                     stdin = in.readAllBytes();
                 }
             }
-            long pid = vm.qga.exec("/rc/bin/setsid", request.argv(), QgaClient.envList(env), stdin);
+            long pid = vm.qga.exec(EXEC_WRAPPER, request.argv(), QgaClient.envList(env), stdin);
             return new GuestExecution(vm, pid, request.timeoutMillis(), sink).start();
         } catch (IOException e) {
             if (!vm.alive()) {

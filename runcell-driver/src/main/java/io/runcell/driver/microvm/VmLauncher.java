@@ -41,10 +41,14 @@ final class VmLauncher {
         this.image = image;
     }
 
-    /** Boots a VM in {@code dir} ({@code dir/workspace} is exported as /workspace) and waits for its agent. */
-    Vm boot(Path dir, PoolShape shape, int tmpSizeMb) throws IOException {
+    /**
+     * Boots a VM in {@code dir} ({@code dir/workspace} is exported as /workspace) and waits for its agent.
+     *
+     * @param pidsMax the guest's {@code pids.max} for executions, or 0 for no limit
+     */
+    Vm boot(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax) throws IOException {
         String accel = accelerator();
-        return boot(dir, shape, tmpSizeMb, accel, true, config.bootTimeout());
+        return boot(dir, shape, tmpSizeMb, pidsMax, accel, true, config.bootTimeout());
     }
 
     String accelerator() throws IOException {
@@ -101,7 +105,7 @@ final class VmLauncher {
         QemuProcesses.deleteTree(probeDir);
         long t0 = System.nanoTime();
         try {
-            Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, "kvm:" + cpu, false, config.kvmProbeTimeout());
+            Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, 0, "kvm:" + cpu, false, config.kvmProbeTimeout());
             vm.shutdown(Duration.ofSeconds(2));
             LOG.info("microvm accelerator: kvm, -cpu {} (probe boot answered in {} ms)", cpu, (System.nanoTime() - t0) / 1_000_000);
             return true;
@@ -116,7 +120,7 @@ final class VmLauncher {
         }
     }
 
-    private Vm boot(Path dir, PoolShape shape, int tmpSizeMb, String accel, boolean withShares, Duration timeout)
+    private Vm boot(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, boolean withShares, Duration timeout)
             throws IOException {
         Path run = dir.resolve("run");
         Path ws = dir.resolve("workspace");
@@ -131,9 +135,9 @@ final class VmLauncher {
         long t0 = System.nanoTime();
         Instant deadline = Instant.now().plus(timeout);
         String m = machine;
-        String err = launch(command(dir, shape, tmpSizeMb, accel, m, withShares), run);
+        String err = launch(command(dir, shape, tmpSizeMb, pidsMax, accel, m, withShares), run);
         if (err != null && m.equals("microvm") && withShares) {
-            String q35err = launch(command(dir, shape, tmpSizeMb, accel, "q35", true), run);
+            String q35err = launch(command(dir, shape, tmpSizeMb, pidsMax, accel, "q35", true), run);
             if (q35err == null) {
                 LOG.warn("qemu -M microvm failed ({}); using q35 from now on", err);
                 machine = m = "q35";
@@ -191,7 +195,8 @@ final class VmLauncher {
         return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + Files.readString(errFile).strip();
     }
 
-    private List<String> command(Path dir, PoolShape shape, int tmpSizeMb, String accel, String machine, boolean shares)
+    private List<String> command(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, String machine,
+            boolean shares)
             throws IOException {
         GuestImage.Files img = image.files();
         Path run = dir.resolve("run");
@@ -205,7 +210,7 @@ final class VmLauncher {
             a.addAll(List.of("-accel", "tcg,thread=single,tb-size=" + config.tcgCodeBufferMb(), "-cpu", "qemu64"));
         }
         String append = "console=ttyS0 quiet loglevel=3 panic=-1 reboot=t tsc=reliable tsc_early_khz=" + hostKhz()
-                + " rc.tmp=" + tmpSizeMb + (shape.network() ? " rc.net=1" : "") + (shares ? "" : " ws=off usr=off");
+                + " rc.tmp=" + tmpSizeMb + (pidsMax > 0 ? " rc.pids=" + pidsMax : "") + (shape.network() ? " rc.net=1" : "") + (shares ? "" : " ws=off usr=off");
         a.addAll(List.of("-m", shape.memoryMb() + "M", "-smp", Integer.toString(shape.vcpus()),
                 "-nodefaults", "-no-user-config", "-display", "none",
                 "-name", "runcell-microvm",

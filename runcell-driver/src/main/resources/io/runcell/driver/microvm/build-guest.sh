@@ -88,6 +88,13 @@ mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts; mount -t tmpfs -o m
 T=$(arg rc.tmp); mount -t tmpfs -o mode=1777${T:+,size=${T}m} tmpfs /tmp
 mount -t tmpfs tmpfs /run
 hostname sandbox; ip link set lo up
+# Executions run in /sys/fs/cgroup/sandbox/e<pid> (see sandbox-exec): pids.max bounds them all (rc.pids=N),
+# cgroup.kill ends a whole tree even if it left its session, memory.events tells an OOM kill.
+C=/sys/fs/cgroup
+if mount -t cgroup2 cgroup2 $C && echo '+pids +memory' > $C/cgroup.subtree_control && mkdir $C/sandbox; then
+  echo '+pids +memory' > $C/sandbox/cgroup.subtree_control
+  P=$(arg rc.pids); [ -n "$P" ] && echo "$P" > $C/sandbox/pids.max
+fi
 for m in virtio_mmio virtio_pci virtio_console virtio_rng 9pnet_virtio 9p; do modprobe $m 2>/dev/null; done
 [ "$(arg rc.net)" = 1 ] && modprobe virtio_net 2>/dev/null
 P9=trans=virtio,version=9p2000.L,msize=262144
@@ -117,11 +124,25 @@ for i in $(seq 500); do
 done
 [ -c "$P" ] || { echo "qga: no port" > /dev/kmsg; sleep 5; exit 1; }
 cd /workspace 2>/dev/null || cd /
+echo -1000 > /proc/self/oom_score_adj   # the guest's OOM killer picks a command, never the agent
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/rc/bin HOME=/root LANG=C.UTF-8
 exec /rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /rc/lib/x86_64-linux-gnu:/rc/usr/lib/x86_64-linux-gnu \
   /rc/usr/sbin/qemu-ga -m virtio-serial -p "$P" -t /run -f /run/qemu-ga.pid
 EOT
-chmod +x "$R"/etc/init.d/rcS "$R"/etc/init.d/qga
+cat > "$R"/rc/bin/sandbox-exec <<'EOT'
+#!/rc/bin/sh
+# Runs "$@" (argv[0] looked up on $PATH) as a session leader in its own cgroup sandbox/e<pid>, with the
+# OOM score the agent opted out of. Empty cgroups of earlier executions are removed on the way; a concurrent
+# cleanup may remove ours between mkdir and the move, hence the retry.
+C=/sys/fs/cgroup/sandbox
+if [ -d $C ]; then
+  for d in $C/e*; do [ "$d" = "$C/e$$" ] || rmdir "$d" 2>/dev/null; done
+  for i in 1 2 3; do mkdir -p $C/e$$ 2>/dev/null; echo $$ > $C/e$$/cgroup.procs 2>/dev/null && break; done
+fi
+echo 0 > /proc/self/oom_score_adj
+exec /rc/bin/setsid "$@"
+EOT
+chmod +x "$R"/etc/init.d/rcS "$R"/etc/init.d/qga "$R"/rc/bin/sandbox-exec
 
 # 5. pack (atomically: a concurrent builder of the same hash ends with the same files)
 mkdir -p "$WORK/img"

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MicrovmDriverTest {
 
     static final int MEM = 256;
-    static final SandboxSpec SPEC = new SandboxSpec("box1", 1000, MEM, 1, 256, 64, false, Map.of("SPEC_VAR", "from-spec"));
+    static final SandboxSpec SPEC = new SandboxSpec("box1", 1000, MEM, 1, 64, 64, false, Map.of("SPEC_VAR", "from-spec"));
 
     static Path data;
     static MicrovmDriver driver;
@@ -151,13 +151,15 @@ class MicrovmDriverTest {
     @Test
     @Order(7)
     void timeoutKillsTheWholeProcessTreeAndKeepsPartialOutput() throws Exception {
-        ExecOutcome o = run(List.of("sh", "-c", "echo started; sleep 31 & sleep 32; echo never"), Map.of(), null, 2_000);
+        // the setsid'd sleep leaves the session (a process-group kill misses it); the cgroup kill does not
+        ExecOutcome o = run(List.of("sh", "-c", "echo started; sleep 31 & setsid sleep 33 & sleep 32; echo never"),
+                Map.of(), null, 2_000);
         assertThat(o.result().timedOut()).isTrue();
         assertThat(o.result().killed()).isFalse();
         assertThat(o.result().exitCode()).isNull();
         assertThat(o.result().signal()).isEqualTo(9);
         assertThat(o.stdout()).isEqualTo("started\n");
-        ExecOutcome ps = sh("for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | grep -c 'sleep 3[12]'");
+        ExecOutcome ps = sh("for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; echo; done | grep -c 'sleep 3[123]'");
         assertThat(ps.stdout().strip()).as("sleeps left behind").isEqualTo("0");
     }
 
@@ -172,6 +174,26 @@ class MicrovmDriverTest {
         assertThat(r.killed()).isTrue();
         assertThat(r.timedOut()).isFalse();
         assertThat(r.signal()).isEqualTo(9);
+    }
+
+    @Test
+    @Order(8)
+    void pidsLimitStopsAForkBombAndTheSandboxStaysUsable() throws Exception {
+        ExecOutcome o = sh("trap 'kill 0' EXIT; i=0; while [ $i -lt 100 ]; do sleep 20 & i=$((i+1)); done; echo all");
+        assertThat(o.stdout()).doesNotContain("all");
+        assertThat(o.stderr()).containsIgnoringCase("fork");
+        assertThat(sh("cat /sys/fs/cgroup/sandbox/pids.max").stdout()).isEqualTo("64\n");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sh("echo alive").stdout()).isEqualTo("alive\n"));
+    }
+
+    @Test
+    @Order(8)
+    void anOutOfMemoryKillIsReportedAndTheAgentSurvives() throws Exception {
+        ExecOutcome o = run(List.of("python3", "-c", "l = []\nwhile True: l.append(bytearray(8 << 20))"), Map.of(), null,
+                120_000);
+        assertThat(o.result().signal()).isEqualTo(9);
+        assertThat(o.result().oomKilled()).isTrue();
+        assertThat(sh("echo alive").stdout()).isEqualTo("alive\n");
     }
 
     @Test
