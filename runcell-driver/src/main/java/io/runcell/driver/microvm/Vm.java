@@ -54,7 +54,9 @@ final class Vm {
 
     /** Asks QEMU to quit, then SIGKILLs it if it has not exited within {@code grace}. */
     void shutdown(Duration grace) {
-        if (process.isAlive()) {
+        if (process.isAlive() && qmp == null) {
+            QemuProcesses.kill(process, Duration.ofSeconds(5)); // nothing to ask politely
+        } else if (process.isAlive()) {
             qmp.quit();
             try {
                 process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,13 +68,8 @@ final class Vm {
     }
 
     void closeClients() {
-        try {
-            qga.close();
-        } catch (IOException ignored) {
-            // closing a dead socket
-        }
-        try {
-            qmp.close();
+        try (var a = qga; var b = qmp) {
+            // closes both, either may be null
         } catch (IOException ignored) {
             // closing a dead socket
         }
