@@ -49,8 +49,13 @@ rm -rf "$R"/rc/usr/share "$R"/rc/usr/lib/x86_64-linux-gnu/gconv "$R"/rc/usr/libe
        "$R"/rc/usr/lib/systemd "$R"/rc/etc "$R"/rc/usr/bin/* "$R"/rc/lib/udev "$R"/rc/usr/lib/udev
 for a in $("$R"/rc/bin/busybox --list); do [ -e "$R/rc/bin/$a" ] || ln -s busybox "$R/rc/bin/$a"; done
 RCLIB=/rc/lib/x86_64-linux-gnu:/rc/usr/lib/x86_64-linux-gnu
-chroot "$R" /rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path $RCLIB /rc/usr/sbin/qemu-ga -V >/dev/null \
-  || { echo "build-guest: qemu-ga does not run inside the rootfs (missing libraries?)" >&2; exit 1; }
+# The host is amd64 too, so running qemu-ga inside the rootfs proves every library resolves there (chroot needs
+# root; without it the check runs in place, where a library missing from the rootfs could hide behind the host's).
+if [ "$(id -u)" = 0 ]; then
+  chroot "$R" /rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path $RCLIB /rc/usr/sbin/qemu-ga -V >/dev/null
+else
+  "$R"/rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path "$R${RCLIB//:/:$R}" "$R"/rc/usr/sbin/qemu-ga -V >/dev/null
+fi || { echo "build-guest: qemu-ga does not run inside the rootfs (missing libraries?)" >&2; exit 1; }
 
 # 3. modules: Debian builds virtio, 9p and virtio-net as modules; /lib/modules is dropped after loading
 KM="$WORK/kernel/lib/modules/$KVER"

@@ -197,6 +197,24 @@ class MicrovmDriverTest {
     }
 
     @Test
+    @Order(8)
+    void concurrentExecutionsInOneSandboxEachGetTheirOwnResult() throws Exception {
+        List<java.util.concurrent.Future<ExecOutcome>> runs = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                runs.add(pool.submit(() -> run(List.of("sh", "-c", "sleep 0.$N; echo $N; exit $N"), Map.of("N", "" + n),
+                        null, 60_000)));
+            }
+            for (int i = 0; i < 4; i++) {
+                ExecOutcome o = runs.get(i).get();
+                assertThat(o.result().exitCode()).isEqualTo(i);
+                assertThat(o.stdout()).isEqualTo(i + "\n");
+            }
+        }
+    }
+
+    @Test
     @Order(9)
     void guestHasOnlyLoopback() throws Exception {
         assertThat(sh("ls /sys/class/net").stdout()).isEqualTo("lo\n");
