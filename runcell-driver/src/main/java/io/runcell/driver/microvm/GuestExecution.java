@@ -106,12 +106,21 @@ final class GuestExecution implements ExecHandle {
 
     /** Whether the guest's OOM killer ended the command: its cgroup's {@code memory.events} counts the kill. */
     private boolean oomKilled() {
+        return cgroupValue("memory.events", "oom_kill") > 0;
+    }
+
+    /**
+     * A {@code key value} line of a file of the command's guest cgroup, or 0 if it cannot be read (an old guest
+     * image, or a later execution already removed the empty cgroup).
+     */
+    private long cgroupValue(String file, String key) {
         try {
-            String events = new String(vm.qga.readFile("/sys/fs/cgroup/sandbox/e" + pid + "/memory.events", 4096),
+            String text = new String(vm.qga.readFile("/sys/fs/cgroup/sandbox/e" + pid + "/" + file, 4096),
                     java.nio.charset.StandardCharsets.US_ASCII);
-            return events.lines().anyMatch(l -> l.startsWith("oom_kill ") && !l.equals("oom_kill 0"));
-        } catch (IOException e) {
-            return false; // no cgroup (an old guest image) or already cleaned up
+            return text.lines().filter(l -> l.startsWith(key + " ")).findFirst()
+                    .map(l -> Long.parseLong(l.substring(key.length() + 1).strip())).orElse(0L);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -127,7 +136,8 @@ final class GuestExecution implements ExecHandle {
             signal = 9;
         }
         boolean oom = !timedOut && !killed && signal != null && signal == 9 && oomKilled();
-        completion.complete(new ExecResult(exit, signal, timedOut, killed, oom, 0, null));
+        long cpuMicros = cgroupValue("cpu.stat", "usage_usec");
+        completion.complete(new ExecResult(exit, signal, timedOut, killed, oom, cpuMicros, null));
     }
 
     private void push(byte[] data, boolean stdout) {

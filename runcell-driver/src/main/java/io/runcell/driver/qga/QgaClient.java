@@ -194,9 +194,14 @@ public final class QgaClient implements Closeable {
     public byte[] readFile(String path, int maxBytes) throws IOException {
         long h = fileOpen(path, "r");
         try (var out = new java.io.ByteArrayOutputStream()) {
-            byte[] chunk;
-            while (out.size() < maxBytes && (chunk = fileRead(h, Math.min(48 << 10, maxBytes - out.size()))).length > 0) {
+            while (out.size() < maxBytes) {
+                JsonNode r = call("guest-file-read", args().put("handle", h).put("count",
+                        Math.min(48 << 10, maxBytes - out.size())), REQUEST_TIMEOUT);
+                byte[] chunk = decode(r.path("buf-b64"));
                 out.write(chunk);
+                if (chunk.length == 0 || r.path("eof").asBoolean(false)) {
+                    break;
+                }
             }
             return out.toByteArray();
         } finally {

@@ -94,7 +94,7 @@ T=$(arg rc.tmp); mount -t tmpfs -o mode=1777${T:+,size=${T}m} tmpfs /tmp
 mount -t tmpfs tmpfs /run
 hostname sandbox; ip link set lo up
 # Executions run in /sys/fs/cgroup/sandbox/e<pid> (see sandbox-exec): pids.max bounds them all (rc.pids=N),
-# cgroup.kill ends a whole tree even if it left its session, memory.events tells an OOM kill.
+# cgroup.kill ends a whole tree even if it left its session, memory.events tells an OOM kill, cpu.stat the CPU time.
 C=/sys/fs/cgroup
 if mount -t cgroup2 cgroup2 $C && echo '+pids +memory' > $C/cgroup.subtree_control && mkdir $C/sandbox; then
   echo '+pids +memory' > $C/sandbox/cgroup.subtree_control
@@ -155,5 +155,9 @@ mkdir -p "$WORK/img"
 mv "$WORK/vmlinux" "$WORK/img/vmlinux"
 echo "$KVER" > "$WORK/img/KVER"; echo "$VERSIONS" > "$WORK/img/VERSIONS"
 rm -rf "$IMG.tmp"; mv "$WORK/img" "$IMG.tmp"; rm -rf "$IMG"; mv "$IMG.tmp" "$IMG"
+# Images of other inputs and builds that were killed, once a day old (QEMU reads -kernel/-initrd at start, so
+# running VMs do not need their files; the age spares a server that is just starting from an older image).
+find "$OUTDIR" -mindepth 1 -maxdepth 1 -type d -mtime +1 \( -regex '.*/[0-9a-f]\{16\}' -o -name '.build.*' \) \
+  -exec rm -rf {} + 2>/dev/null || true
 awk -v a="$T0" -v b="$(date +%s.%N)" -v k="$KVER" 'BEGIN{printf "build-guest: built %s in %.1fs\n", k, b-a}' >&2
 echo "$IMG"

@@ -111,6 +111,14 @@ class MicrovmDriverTest {
     }
 
     @Test
+    @Order(2)
+    void cpuTimeComesFromTheExecutionsCgroup() throws Exception {
+        ExecOutcome o = sh("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done");
+        assertThat(o.result().exitCode()).isZero();
+        assertThat(o.result().cpuTimeMicros()).isPositive();
+    }
+
+    @Test
     @Order(3)
     void stdoutKeepsOrderAndContent() throws Exception {
         ExecOutcome o = run(List.of("seq", "1", "20000"), Map.of(), null, 60_000);
