@@ -17,6 +17,9 @@
  * <p>Warm pool ({@link WarmPool}): idle VMs booted with a pool-owned workspace directory; on hand-out the
  * sandbox's files are moved into that directory and it is renamed to the sandbox's workspace path. QEMU's 9p
  * backend holds the export by a directory fd (measured: a rename on the host keeps the guest mount working),
- * so a pool VM becomes the sandbox's VM without a reboot or a remount.
+ * so a pool VM becomes the sandbox's VM without a reboot or a remount. Measured on the 2-core TCG host at load
+ * average ~10: hand-out to first exec 0.15–0.8 s; the alternative, a snapshot restore ({@code -incoming}, {@code cont},
+ * then mounting both 9p exports, which must be unmounted while migrating), 2.4–2.7 s to first exec, plus a 77 MB
+ * state copy per clone and RNG state shared by all clones.
  */
 package io.runcell.driver.microvm;
