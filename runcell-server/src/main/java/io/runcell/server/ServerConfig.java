@@ -12,6 +12,8 @@ import java.util.Map;
  *                       null to derive it from each request's Host header
  * @param adminKey       becomes the first admin key on first start, or null for a random one
  * @param sandboxHelper  path of the namespace helper binary, or null to extract the bundled one
+ * @param microvmPool    idle pre-booted VMs kept per VM shape by the microvm backend (0: none)
+ * @param microvmImages  cache of the built microvm guest images (content-hashed, shareable)
  */
 public record ServerConfig(
         String bind,
@@ -24,13 +26,15 @@ public record ServerConfig(
         String adminKey,
         Path sandboxHelper,
         int uidBase,
-        int tmpSizeMb) {
+        int tmpSizeMb,
+        int microvmPool,
+        Path microvmImages) {
 
     public static final int DEFAULT_PORT = 8080;
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null,
-                null, 200_000, 64);
+                null, 200_000, 64, 0, Path.of("/var/tmp/runcell-microvm-images"));
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -60,42 +64,56 @@ public record ServerConfig(
         if (env.containsKey("RUNCELL_ADMIN_KEY")) {
             c = c.withAdminKey(env.get("RUNCELL_ADMIN_KEY"));
         }
+        if (env.containsKey("RUNCELL_MICROVM_POOL")) {
+            c = c.withMicrovmPool(Integer.parseInt(env.get("RUNCELL_MICROVM_POOL").strip()));
+        }
+        if (env.containsKey("RUNCELL_MICROVM_IMAGE_CACHE")) {
+            c = c.withMicrovmImages(Path.of(env.get("RUNCELL_MICROVM_IMAGE_CACHE")));
+        }
         return c;
     }
 
     public ServerConfig withBind(String v) {
-        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withPort(int v) {
-        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withDataDir(Path v) {
-        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withDbUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withNodeId(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withDefaultBackend(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withPublicUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withAdminKey(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages);
     }
 
     public ServerConfig withSandboxHelper(Path v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb, microvmPool, microvmImages);
+    }
+
+    public ServerConfig withMicrovmPool(int v) {
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, v, microvmImages);
+    }
+
+    public ServerConfig withMicrovmImages(Path v) {
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, v);
     }
 }

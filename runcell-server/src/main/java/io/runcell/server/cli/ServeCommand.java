@@ -20,6 +20,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)") String nodeId;
     @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)") String backend;
     @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)") String publicUrl;
+    @Option(names = "--microvm-pool", description = "idle pre-booted VMs per shape for the microvm backend (env RUNCELL_MICROVM_POOL, default 0)") Integer microvmPool;
 
     @Override
     public Integer call() throws Exception {
@@ -31,6 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         if (nodeId != null) config = config.withNodeId(nodeId);
         if (backend != null) config = config.withDefaultBackend(backend);
         if (publicUrl != null) config = config.withPublicUrl(publicUrl);
+        if (microvmPool != null) config = config.withMicrovmPool(microvmPool);
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
