@@ -12,6 +12,7 @@ import java.util.Map;
  *                       null to derive it from each request's Host header
  * @param adminKey       becomes the first admin key on first start, or null for a random one
  * @param sandboxHelper  path of the namespace helper binary, or null to extract the bundled one
+ * @param commandAllowlist programs a constrained command (Vast execute) may run, bare names
  */
 public record ServerConfig(
         String bind,
@@ -24,13 +25,19 @@ public record ServerConfig(
         String adminKey,
         Path sandboxHelper,
         int uidBase,
-        int tmpSizeMb) {
+        int tmpSizeMb,
+        java.util.Set<String> commandAllowlist) {
+
+    public ServerConfig {
+        commandAllowlist = java.util.Set.copyOf(commandAllowlist);
+    }
 
     public static final int DEFAULT_PORT = 8080;
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null,
-                null, 200_000, 64);
+                null, 200_000, 64,
+                io.runcell.core.policy.AllowlistCommandPolicy.DEFAULT_PROGRAMS);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -57,6 +64,9 @@ public record ServerConfig(
         if (env.containsKey("RUNCELL_PUBLIC_URL")) {
             c = c.withPublicUrl(env.get("RUNCELL_PUBLIC_URL"));
         }
+        if (env.containsKey("RUNCELL_COMMAND_ALLOWLIST")) {
+            c = c.withCommandAllowlist(parseList(env.get("RUNCELL_COMMAND_ALLOWLIST")));
+        }
         if (env.containsKey("RUNCELL_ADMIN_KEY")) {
             c = c.withAdminKey(env.get("RUNCELL_ADMIN_KEY"));
         }
@@ -64,38 +74,53 @@ public record ServerConfig(
     }
 
     public ServerConfig withBind(String v) {
-        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withPort(int v) {
-        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withDataDir(Path v) {
-        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withDbUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withNodeId(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withDefaultBackend(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withPublicUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withAdminKey(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb, commandAllowlist);
     }
 
     public ServerConfig withSandboxHelper(Path v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb, commandAllowlist);
+    }
+
+    public ServerConfig withCommandAllowlist(java.util.Set<String> v) {
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, v);
+    }
+
+    /** A comma- or space-separated list of names. */
+    public static java.util.Set<String> parseList(String text) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String part : text.split("[,\\s]+")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
     }
 }
