@@ -81,7 +81,7 @@ final class VastErrors implements ErrorMapper {
     }
 
     static boolean isExecute(ServerRequest req) {
-        return req.path().path().startsWith(VastApi.V0 + "/instances/command/");
+        return req.path().absolute().path().startsWith(VastApi.V0 + "/instances/command/");
     }
 
     private static String detail(RuncellException e) {
