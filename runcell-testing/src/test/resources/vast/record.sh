@@ -1,5 +1,11 @@
 #!/bin/bash
-# Records what the official Vast clients send to Runcell and what they accept. Needs a server on 18777.
+# Records what the official Vast clients send to Runcell and what they accept (-> rec.jsonl, converted to
+# recorded-clients.json with the key replaced by ${KEY}). Not run by the build. To re-record:
+#   git archive v1.0.13 of github.com/vast-ai/vast-cli into /tmp/vast-old, master into /tmp/vast-new;
+#   apt-get install python3-requests python3-rich; copy this directory to /tmp/vast-rec;
+#   start a fresh Runcell on port 18777, put a read:vm+write:vm key in /tmp/vast-rec/key; run this script,
+#   then `vast.py show instances-v1 --limit 2 --all` and `show instances -q` (tags new-list-v1-paged-all,
+#   new-list-all) through the proxy.
 set -u
 cd /tmp/vast-rec
 rm -f rec.jsonl; rm -rf home-*

@@ -74,8 +74,8 @@ public final class RuncellServer implements AutoCloseable {
                     sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
 
             ResultLinks resultLinks = new ResultLinks(executionService,
-                    Secrets.loadOrCreate(dataDir.resolve("result-links.key"), ResultLinks.MIN_SECRET_BYTES), clock,
-                    RESULT_LINK_TTL);
+                    new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                    clock, RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);

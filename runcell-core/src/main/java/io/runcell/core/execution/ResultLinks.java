@@ -1,20 +1,17 @@
 package io.runcell.core.execution;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Unguessable, expiring capability tokens for an execution's output, without storage: a token is
- * {@code <execution id>.<expiry epoch seconds>.<HMAC-SHA256 of both under a per-server secret, base64url>}.
+ * {@code <execution id>.<expiry epoch seconds>.<MAC of both by the LinkSigner, base64url>} (the server signs with
+ * HMAC-SHA256 under a per-server secret).
  * Anyone holding a valid, unexpired token may read the output of that one execution once it has ended
  * (Vast's {@code result_url}). A restart keeps tokens valid as long as the secret is kept.
  *
@@ -22,26 +19,18 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ResultLinks {
 
-    /** Shortest accepted secret, in bytes. */
-    public static final int MIN_SECRET_BYTES = 32;
     private static final int MAX_TOKEN_LENGTH = 200;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private final ExecutionService executions;
-    private final SecretKeySpec key;
+    private final LinkSigner signer;
     private final InstantSource clock;
     private final Duration ttl;
 
-    /**
-     * @param secret at least {@link #MIN_SECRET_BYTES} random bytes, kept by the server
-     * @param ttl    how long an issued token stays valid
-     */
-    public ResultLinks(ExecutionService executions, byte[] secret, InstantSource clock, Duration ttl) {
-        if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the result link secret must have at least " + MIN_SECRET_BYTES + " bytes");
-        }
+    /** @param ttl how long an issued token stays valid */
+    public ResultLinks(ExecutionService executions, LinkSigner signer, InstantSource clock, Duration ttl) {
         this.executions = executions;
-        this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.signer = signer;
         this.clock = clock;
         this.ttl = ttl;
     }
@@ -96,12 +85,6 @@ public final class ResultLinks {
     }
 
     private byte[] mac(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return signer.sign(payload.getBytes(StandardCharsets.UTF_8));
     }
 }

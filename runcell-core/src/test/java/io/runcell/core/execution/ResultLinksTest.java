@@ -1,7 +1,6 @@
 package io.runcell.core.execution;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.runcell.core.account.Principal;
 import io.runcell.core.fakes.CoreFixture;
@@ -10,7 +9,6 @@ import io.runcell.core.sandbox.SandboxRequest;
 import io.runcell.driver.spi.ExecResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ResultLinksTest {
@@ -18,7 +16,20 @@ class ResultLinksTest {
     private final CoreFixture core = new CoreFixture(10, 4);
     private final Principal alice = core.user(core.admin(), "alice");
     private final byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private final ResultLinks links = new ResultLinks(core.executions, secret, core.clock, Duration.ofMinutes(10));
+    private final ResultLinks links = new ResultLinks(core.executions, hmac(secret), core.clock, Duration.ofMinutes(10));
+
+    /** What the server plugs in. */
+    static LinkSigner hmac(byte[] key) {
+        return payload -> {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+                return mac.doFinal(payload);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
 
     private Execution started() {
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
@@ -68,7 +79,7 @@ class ResultLinksTest {
                 .isEqualTo(ResultLinks.Access.INVALID);
         byte[] other = secret.clone();
         other[0] ^= 1;
-        ResultLinks foreign = new ResultLinks(core.executions, other, core.clock, Duration.ofMinutes(10));
+        ResultLinks foreign = new ResultLinks(core.executions, hmac(other), core.clock, Duration.ofMinutes(10));
         assertThat(links.resolve(foreign.issue(e)).access()).isEqualTo(ResultLinks.Access.INVALID);
         for (String bad : new String[] {null, "", ".", "a.b", "..", e.id(), token + "x", "x".repeat(500), "a.1.!!"}) {
             assertThat(links.resolve(bad).access()).as(String.valueOf(bad)).isEqualTo(ResultLinks.Access.INVALID);
@@ -81,11 +92,5 @@ class ResultLinksTest {
         Execution b = core.executions.start(alice, a.sandboxId(), ExecCommand.shell("ls", null));
         assertThat(links.issue(a)).isNotEqualTo(links.issue(b));
         assertThat(links.issue(a).length()).isGreaterThan(40);
-    }
-
-    @Test
-    void shortSecretsAreRefused() {
-        assertThatThrownBy(() -> new ResultLinks(core.executions, Arrays.copyOf(secret, 16), core.clock, Duration.ofMinutes(1)))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 }
