@@ -3,6 +3,7 @@ package io.runcell.server;
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
 import io.runcell.api.nativeapi.NativeApi;
+import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.core.Engine;
@@ -12,7 +13,10 @@ import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.execution.ResultLinks;
+import io.runcell.core.policy.AllowlistCommandPolicy;
 import io.runcell.core.policy.Policies;
+import io.runcell.core.policy.PolicyProfile;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -35,6 +39,8 @@ public final class RuncellServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
     private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
+    /** How long a Vast result_url stays readable. */
+    private static final java.time.Duration RESULT_LINK_TTL = java.time.Duration.ofHours(1);
 
     private final ServerConfig config;
     private final Database database;
@@ -58,7 +64,8 @@ public final class RuncellServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
-            Policies policies = new Policies();
+            Policies policies = new Policies()
+                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()));
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
                     sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
@@ -66,6 +73,9 @@ public final class RuncellServer implements AutoCloseable {
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
                     sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
 
+            ResultLinks resultLinks = new ResultLinks(executionService,
+                    new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                    clock, RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
@@ -79,12 +89,15 @@ public final class RuncellServer implements AutoCloseable {
             sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
             metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
 
+            VastApi vast = new VastApi(engine, resultLinks, config.publicUrl());
             OpsEndpoints ops = new OpsEndpoints(metrics, database::ping);
             this.web = WebServer.builder()
                     .host(config.bind())
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register(VastApi.V0, vast)
+                            .register(VastApi.V1, vast.v1())
                             .register("/", ops))
                     .build()
                     .start();

@@ -19,6 +19,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db", description = "postgresql://user:pass@host:port/db (env RUNCELL_DB); default embedded SQLite") String db;
     @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)") String nodeId;
     @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)") String backend;
+    @Option(names = "--command-allowlist", description = "programs Vast's constrained execute may run, comma-separated (env RUNCELL_COMMAND_ALLOWLIST, default ls,rm,du)") String commandAllowlist;
     @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)") String publicUrl;
     @Option(names = "--microvm-pool", description = "idle pre-booted VMs per shape for the microvm backend (env RUNCELL_MICROVM_POOL, default 0)") Integer microvmPool;
 
@@ -33,6 +34,7 @@ final class ServeCommand implements Callable<Integer> {
         if (backend != null) config = config.withDefaultBackend(backend);
         if (publicUrl != null) config = config.withPublicUrl(publicUrl);
         if (microvmPool != null) config = config.withMicrovmPool(microvmPool);
+        if (commandAllowlist != null) config = config.withCommandAllowlist(ServerConfig.parseList(commandAllowlist));
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
