@@ -2,17 +2,23 @@ package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
+import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.nativeapi.NativeApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.policy.BlockedCommands;
+import io.runcell.core.policy.GuardedPolicy;
 import io.runcell.core.policy.Policies;
+import io.runcell.core.policy.PolicyProfile;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -58,16 +64,24 @@ public final class RuncellServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
-            Policies policies = new Policies();
+            AuditLog audit = new AuditLog(database.audit(), ids, clock);
+            BlockedCommands blocked = config.blockedCommands() != null
+                    ? BlockedCommands.load(config.blockedCommands())
+                    : BlockedCommands.defaults();
+            Policies policies = new Policies().with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
                     sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
+            PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
+                    Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock,
+                    audit, power);
 
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
+            power.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
             if (bootstrap != null) {
                 writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
@@ -85,6 +99,7 @@ public final class RuncellServer implements AutoCloseable {
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register(HostupApi.PREFIX, new HostupApi(engine))
                             .register("/", ops))
                     .build()
                     .start();

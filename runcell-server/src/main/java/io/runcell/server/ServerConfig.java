@@ -12,6 +12,7 @@ import java.util.Map;
  *                       null to derive it from each request's Host header
  * @param adminKey       becomes the first admin key on first start, or null for a random one
  * @param sandboxHelper  path of the namespace helper binary, or null to extract the bundled one
+ * @param blockedCommands rule file of the GUARDED policy (Hostup exec), or null for the shipped default list
  */
 public record ServerConfig(
         String bind,
@@ -24,13 +25,14 @@ public record ServerConfig(
         String adminKey,
         Path sandboxHelper,
         int uidBase,
-        int tmpSizeMb) {
+        int tmpSizeMb,
+        Path blockedCommands) {
 
     public static final int DEFAULT_PORT = 8080;
 
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null,
-                null, 200_000, 64);
+                null, 200_000, 64, null);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -60,42 +62,49 @@ public record ServerConfig(
         if (env.containsKey("RUNCELL_ADMIN_KEY")) {
             c = c.withAdminKey(env.get("RUNCELL_ADMIN_KEY"));
         }
+        if (env.containsKey("RUNCELL_BLOCKED_COMMANDS")) {
+            c = c.withBlockedCommands(Path.of(env.get("RUNCELL_BLOCKED_COMMANDS")));
+        }
         return c;
     }
 
     public ServerConfig withBind(String v) {
-        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(v, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withPort(int v) {
-        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, v, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withDataDir(Path v) {
-        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, v, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withDbUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, v, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withNodeId(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, v, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withDefaultBackend(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, v, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withPublicUrl(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, v, adminKey, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withAdminKey(String v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, v, sandboxHelper, uidBase, tmpSizeMb, blockedCommands);
     }
 
     public ServerConfig withSandboxHelper(Path v) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, v, uidBase, tmpSizeMb, blockedCommands);
+    }
+
+    public ServerConfig withBlockedCommands(Path v) {
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, v);
     }
 }

@@ -20,6 +20,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)") String nodeId;
     @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)") String backend;
     @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)") String publicUrl;
+    @Option(names = "--blocked-commands", description = "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list") Path blockedCommands;
 
     @Override
     public Integer call() throws Exception {
@@ -31,6 +32,7 @@ final class ServeCommand implements Callable<Integer> {
         if (nodeId != null) config = config.withNodeId(nodeId);
         if (backend != null) config = config.withDefaultBackend(backend);
         if (publicUrl != null) config = config.withPublicUrl(publicUrl);
+        if (blockedCommands != null) config = config.withBlockedCommands(blockedCommands);
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
