@@ -1,20 +1,24 @@
 package io.runcell.api.hostup;
 
-import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.runcell.api.common.ErrorMapper;
 import io.runcell.api.common.MalformedBodyException;
 import io.runcell.api.common.Problem;
+import io.runcell.api.common.RequestIds;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
-import io.helidon.http.Method;
 import java.time.InstantSource;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Renders core errors as Hostup's RFC 7807 problems with Hostup's stable codes. */
 final class HostupErrors implements ErrorMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostupErrors.class);
 
     static final Problem.Style STYLE = new Problem.Style("https://developer.hostup.se/errors/", "requestId", "pointer");
     static final String BODY_INVALID = "The request body failed validation.";
@@ -47,11 +51,19 @@ final class HostupErrors implements ErrorMapper {
         List<Problem.Item> items = e.fieldErrors().stream()
                 .map(f -> new Problem.Item("/" + f.field(), f.detail(), kindCode(f.kind())))
                 .toList();
+        log(req, wire.status(), wire.code());
         problem.send(req, res, wire.status(), wire.code(), wire.title(), detail, items);
+    }
+
+    /** One line per error answer, so a requestId a client reports can be found in the server log. */
+    private static void log(ServerRequest req, int status, String code) {
+        LOG.info("hostup {} {} {} {} (request {})", status, code, req.prologue().method().text(),
+                req.path().absolute().rawPath(), RequestIds.of(req));
     }
 
     @Override
     public void renderMalformed(ServerRequest req, ServerResponse res, MalformedBodyException e) {
+        log(req, e.tooLarge() ? 413 : 400, e.tooLarge() ? "payload_too_large" : "invalid_request");
         if (e.tooLarge()) {
             problem.send(req, res, 413, "payload_too_large", "Payload too large", e.getMessage(), List.of());
             return;
