@@ -221,6 +221,15 @@ class BlockedCommandsCorpusTest {
     }
 
     @Test
+    void rulesLoadFromAFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("rules");
+        java.nio.file.Files.writeString(file, "no.uptime program=uptime  # comment\n\n");
+        BlockedCommands loaded = BlockedCommands.load(file);
+        assertThat(loaded.firstHit("sudo /usr/bin/uptime")).contains("no.uptime");
+        assertThat(loaded.firstHit("reboot")).isEmpty();
+    }
+
+    @Test
     void aBadRuleNamesItsLine() {
         assertThatThrownBy(() -> BlockedCommands.parse("rules.txt", "ok program=a\nbad nonsense=1\n"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -109,6 +109,23 @@ class HostupPolicyIT {
         assertThat(admin.get("/runcell/v1/audit?cursor=bogus").status()).isEqualTo(400);
     }
 
+    @Test
+    void theRuleFileIsConfigurable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path rules = dir.resolve("blocked.rules");
+        java.nio.file.Files.writeString(rules, "site.no-uptime program=uptime\n");
+        try (TestServer custom = TestServer.start(c -> c.withBlockedCommands(rules))) {
+            HostupFixture g = new HostupFixture(custom, custom.newAccountKey("custom-rules"));
+            String box = g.newVps();
+            String path = "/api/v2/vps/" + box + "/agent/exec";
+            problem(g.hostup.post(path, "{\"command\":\"env /usr/bin/uptime\"}"), 400, "command_blocked", path);
+            assertThat(g.run(box, "echo fine").get("stdout").asText()).isEqualTo("fine\n");
+            JsonNode entry = custom.http().bearer(custom.adminKey()).get("/runcell/v1/audit?limit=1").json().get("data").get(0);
+            assertThat(entry.get("decision").asText()).isEqualTo("allowed");
+            JsonNode blocked = custom.http().bearer(custom.adminKey()).get("/runcell/v1/audit").json().get("data").get(1);
+            assertThat(blocked.get("rule").asText()).isEqualTo("site.no-uptime");
+        }
+    }
+
     private static List<JsonNode> audit(String query) {
         Http.Response r = admin.get("/runcell/v1/audit" + query);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
