@@ -2,6 +2,7 @@ package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
+import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.nativeapi.NativeApi;
 import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
@@ -9,14 +10,18 @@ import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.policy.AllowlistCommandPolicy;
+import io.runcell.core.policy.BlockedCommands;
+import io.runcell.core.policy.GuardedPolicy;
 import io.runcell.core.policy.Policies;
 import io.runcell.core.policy.PolicyProfile;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -64,20 +69,29 @@ public final class RuncellServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
+            AuditLog audit = new AuditLog(database.audit(), ids, clock);
+            BlockedCommands blocked = config.blockedCommands() != null
+                    ? BlockedCommands.load(config.blockedCommands())
+                    : BlockedCommands.defaults();
             Policies policies = new Policies()
-                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()));
+                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()))
+                    .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
                     sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
+            PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
+                    Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock,
+                    audit, power);
 
             ResultLinks resultLinks = new ResultLinks(executionService,
                     new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
                     clock, RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
+            power.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
             if (bootstrap != null) {
                 writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
@@ -98,6 +112,7 @@ public final class RuncellServer implements AutoCloseable {
                             .register(NativeApi.PREFIX, new NativeApi(engine))
                             .register(VastApi.V0, vast)
                             .register(VastApi.V1, vast.v1())
+                            .register(HostupApi.PREFIX, new HostupApi(engine))
                             .register("/", ops))
                     .build()
                     .start();

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param tmpSizeMb size of each sandbox's private /tmp
  * @param microvmPool idle pre-booted VMs kept per VM shape by the microvm backend (0: none)
  * @param microvmImages cache of the built microvm guest images (content-hashed, shareable)
+ * @param blockedCommands rule file of the GUARDED policy (Hostup exec), or null for the shipped default list
  * @param commandAllowlist programs a constrained command (Vast execute) may run, bare names
  */
 public record ServerConfig(
@@ -39,6 +40,7 @@ public record ServerConfig(
         int tmpSizeMb,
         int microvmPool,
         Path microvmImages,
+        Path blockedCommands,
         Set<String> commandAllowlist) {
 
     public static final int DEFAULT_PORT = 8080;
@@ -48,7 +50,7 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null, null, 200_000, 64, 0, Path.of("/var/tmp/runcell-microvm-images"), AllowlistCommandPolicy.DEFAULT_PROGRAMS);
+        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null, null, 200_000, 64, 0, Path.of("/var/tmp/runcell-microvm-images"), null, AllowlistCommandPolicy.DEFAULT_PROGRAMS);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -85,6 +87,9 @@ public record ServerConfig(
         if ((v = env.get("RUNCELL_MICROVM_IMAGE_CACHE")) != null) {
             c = c.withMicrovmImages(Path.of(v));
         }
+        if ((v = env.get("RUNCELL_BLOCKED_COMMANDS")) != null) {
+            c = c.withBlockedCommands(Path.of(v));
+        }
         if ((v = env.get("RUNCELL_COMMAND_ALLOWLIST")) != null) {
             c = c.withCommandAllowlist(parseList(v));
         }
@@ -103,58 +108,62 @@ public record ServerConfig(
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(value, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, value, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(bind, port, value, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, value, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withDbUrl(String value) {
-        return new ServerConfig(bind, port, dataDir, value, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, value, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withNodeId(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, value, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, value, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withDefaultBackend(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, value, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, value, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withPublicUrl(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, value, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, value, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withAdminKey(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, value, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, value, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withSandboxHelper(Path value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, value, uidBase, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, value, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withUidBase(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, value, tmpSizeMb, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, value, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withTmpSizeMb(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, value, microvmPool, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, value, microvmPool, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withMicrovmPool(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, value, microvmImages, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, value, microvmImages, blockedCommands, commandAllowlist);
     }
 
     public ServerConfig withMicrovmImages(Path value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, value, commandAllowlist);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, value, blockedCommands, commandAllowlist);
+    }
+
+    public ServerConfig withBlockedCommands(Path value) {
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, value, commandAllowlist);
     }
 
     public ServerConfig withCommandAllowlist(Set<String> value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, value);
+        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, value);
     }
 }
