@@ -2,12 +2,15 @@ package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
+import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.nativeapi.NativeApi;
+import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
@@ -17,7 +20,13 @@ import io.runcell.core.ratelimit.RateLimits;
 import io.runcell.core.vault.VaultService;
 import io.runcell.cluster.ratelimit.LocalRateLimiter;
 import io.runcell.server.secrets.MasterKeys;
+import io.runcell.core.execution.ResultLinks;
+import io.runcell.core.policy.AllowlistCommandPolicy;
+import io.runcell.core.policy.BlockedCommands;
+import io.runcell.core.policy.GuardedPolicy;
 import io.runcell.core.policy.Policies;
+import io.runcell.core.policy.PolicyProfile;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -40,6 +49,8 @@ public final class RuncellServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
     private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
+    /** How long a Vast result_url stays readable. */
+    private static final java.time.Duration RESULT_LINK_TTL = java.time.Duration.ofHours(1);
 
     private final ServerConfig config;
     private final Database database;
@@ -64,7 +75,13 @@ public final class RuncellServer implements AutoCloseable {
             RateLimits rates = new RateLimits(new LocalRateLimiter(), database.plans());
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()), rates);
-            Policies policies = new Policies();
+            AuditLog audit = new AuditLog(database.audit(), ids, clock);
+            BlockedCommands blocked = config.blockedCommands() != null
+                    ? BlockedCommands.load(config.blockedCommands())
+                    : BlockedCommands.defaults();
+            Policies policies = new Policies()
+                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()))
+                    .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             MasterKeys masterKeys = MasterKeys.load(dataDir, System.getenv("RUNCELL_MASTER_KEY"),
                     c -> VaultService.opensStoredSecrets(database.vaults(), c));
             VaultService vaultService = new VaultService(database.vaults(), masterKeys, ids, clock);
@@ -72,12 +89,18 @@ public final class RuncellServer implements AutoCloseable {
                     sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies, rates, vaultService);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
+            PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
+                    Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
                     sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
-                    database.plans(), clock, new PlanService(database.plans()), vaultService);
+                    database.plans(), clock, audit, power, new PlanService(database.plans()), vaultService);
 
+            ResultLinks resultLinks = new ResultLinks(executionService,
+                    new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                    clock, RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
+            power.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
             if (bootstrap != null) {
                 writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
@@ -89,12 +112,16 @@ public final class RuncellServer implements AutoCloseable {
             sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
             metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
 
+            VastApi vast = new VastApi(engine, resultLinks, config.publicUrl());
             OpsEndpoints ops = new OpsEndpoints(metrics, database::ping);
             this.web = WebServer.builder()
                     .host(config.bind())
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register(VastApi.V0, vast)
+                            .register(VastApi.V1, vast.v1())
+                            .register(HostupApi.PREFIX, new HostupApi(engine))
                             .register("/", ops))
                     .build()
                     .start();

@@ -31,6 +31,7 @@ public final class NativeApi implements HttpService {
         new AccountResource(engine, this).register(rules, guard);
         new PlanResource(engine, this).register(rules, guard);
         new VaultResource(engine, this).register(rules, guard);
+        new AuditResource(engine, this).register(rules, guard);
         rules.any("/*", guard.wrap((req, res) -> {
             throw new RuncellException(ErrorCode.NOT_FOUND, "No such endpoint.");
         }));
