@@ -80,7 +80,8 @@ public final class RuncellServer implements AutoCloseable {
                     ? BlockedCommands.load(config.blockedCommands())
                     : BlockedCommands.defaults();
             Policies policies = new Policies()
-                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()))
+                    .with(PolicyProfile.ALLOWLIST, new io.runcell.core.plan.PlanAllowlistPolicy(database.plans(),
+                            new AllowlistCommandPolicy(config.commandAllowlist())))
                     .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             MasterKeys masterKeys = MasterKeys.load(dataDir, System.getenv("RUNCELL_MASTER_KEY"),
                     c -> VaultService.opensStoredSecrets(database.vaults(), c));
