@@ -158,6 +158,11 @@ public final class RuncellServer implements AutoCloseable {
         return engine;
     }
 
+    /** The sandbox backends of this node (for benchmarks and operators reaching a backend's own diagnostics). */
+    public Drivers drivers() {
+        return drivers;
+    }
+
     @Override
     public void close() {
         LOG.info("Runcell stopping");

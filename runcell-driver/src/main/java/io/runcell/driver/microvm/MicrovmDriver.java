@@ -250,6 +250,16 @@ public final class MicrovmDriver implements SandboxDriver {
                         vm.workspace()));
     }
 
+    /**
+     * The guest agent connection of a running sandbox's VM, for benchmarks and diagnostics (bench/microvm takes
+     * its bare {@code guest-exec} baseline through it). It is the driver's own connection: calls queue with the
+     * sandbox's executions.
+     */
+    public Optional<QgaClient> agent(String key) {
+        Vm vm = running.get(key);
+        return vm == null || !vm.alive() ? Optional.empty() : Optional.of(vm.qga);
+    }
+
     /** How many idle pool VMs of this shape are ready. */
     public int poolReady(int memoryMb, int vcpus, boolean network) {
         return pool.ready(new PoolShape(memoryMb, vcpus, network));
