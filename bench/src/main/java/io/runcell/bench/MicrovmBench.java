@@ -124,7 +124,6 @@ public final class MicrovmBench {
             if (!info.fromPool()) {
                 System.err.println("warning: the warm create was not served from the pool: " + rec);
             }
-            // a second warm exec, for the record (the first exec on a handed-out VM is what counts above)
             awaitPool(driver, 300); // the refill: now a sandbox VM and a pool VM are idle
             Thread.sleep(5000);
             rss("b", dirB);
