@@ -2,6 +2,7 @@ package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
+import io.runcell.api.instavm.InstaVmApi;
 import io.runcell.api.nativeapi.NativeApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
@@ -85,6 +86,7 @@ public final class RuncellServer implements AutoCloseable {
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register("/", new InstaVmApi(engine))
                             .register("/", ops))
                     .build()
                     .start();
