@@ -5,34 +5,38 @@ import io.runcell.driver.namespace.NamespaceDriver;
 import io.runcell.driver.namespace.NamespaceDriverConfig;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.SandboxDriver;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** Builds the sandbox backends this node runs from its configuration. */
+/** Builds the sandbox backends this node offers. */
 final class Backends {
 
     private Backends() {}
 
-    static Drivers create(ServerConfig config, Path dataDir) throws IOException {
+    static Drivers create(ServerConfig config, Path dataDir) {
+        List<SandboxDriver> drivers = new ArrayList<>();
         try {
-            SandboxDriver namespace = new NamespaceDriver(new NamespaceDriverConfig(dataDir.resolve("namespace"),
-                    instanceKey(dataDir), config.sandboxHelper(), null, null));
-            return new Drivers(List.of(namespace), config.defaultBackend());
+            drivers.add(new NamespaceDriver(new NamespaceDriverConfig(dataDir.resolve("namespace"),
+                    instanceKey(dataDir), config.sandboxHelper(), null, null)));
         } catch (DriverException e) {
-            throw new IOException("the namespace backend is unavailable: " + e.getMessage(), e);
+            throw new IllegalStateException("the namespace backend cannot run here: " + e.getMessage(), e);
         }
+        return new Drivers(drivers, config.defaultBackend());
     }
 
-    /** One cgroup pool per data directory, so several servers on one host keep separate pools. */
-    private static String instanceKey(Path dataDir) {
+    /**
+     * Names this server's cgroup pool after its data directory, so two servers on one host (tests, a cluster demo)
+     * never share or reclaim each other's cgroups.
+     */
+    static String instanceKey(Path dataDir) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
-            return "rc-" + HexFormat.of().formatHex(digest).substring(0, 16);
+            return "d" + HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -120,6 +120,6 @@ final class NativeJson {
     }
 
     static String time(Instant t) {
-        return t == null ? null : t.toString();
+        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 }

@@ -152,8 +152,9 @@ public final class ExecutionService {
             if (running != null) {
                 running.decrementAndGet();
             }
-            exec.finish(done);
+            // metrics before waking waiters, so a caller that saw the record also sees it counted
             observer.finished(done, System.nanoTime() - exec.startNanos);
+            exec.finish(done);
         } catch (RuntimeException e) {
             LOG.error("completing execution {} failed", exec.initial.id(), e);
             exec.done.completeExceptionally(e);

@@ -309,6 +309,14 @@ public final class NamespaceDriver implements SandboxDriver {
         if (holder == null || !holder.alive()) {
             throw new DriverException(Reason.NOT_RUNNING, "sandbox " + key + " is not running");
         }
+        for (Map<String, String> env : List.of(holder.spec().env(), request.env())) {
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0
+                        || e.getValue().indexOf('\0') >= 0) {
+                    throw new DriverException(Reason.FAILED, "invalid environment variable " + e.getKey());
+                }
+            }
+        }
         Execution execution = new Execution(holder, request, sink, pool.cgroups());
         try {
             execution.start(spawner, helper, timer);

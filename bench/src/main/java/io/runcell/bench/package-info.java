@@ -1,0 +1,2 @@
+/** Benchmark drivers; run through the scripts in {@code bench/}, never as tests. */
+package io.runcell.bench;
