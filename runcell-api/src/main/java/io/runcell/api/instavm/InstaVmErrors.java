@@ -1,5 +1,6 @@
 package io.runcell.api.instavm;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -34,7 +35,12 @@ final class InstaVmErrors implements ErrorMapper {
         if (code == ErrorCode.UNAUTHORIZED) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        Json.send(res, Status.create(code.httpStatus()), Json.object().put("detail", detail(e)));
+        Json.send(res, Status.create(code.httpStatus()), detailBody(e));
+    }
+
+    /** {@code {"detail": "..."}} for a failure without field errors (401, 404, 409, 429...). */
+    static ObjectNode detailBody(RuncellException e) {
+        return Json.object().put("detail", detail(e));
     }
 
     void renderValidation(ServerResponse res, ValidationFailed e) {

@@ -41,7 +41,9 @@ final class RequestBody {
         try {
             node = Json.MAPPER.readTree(raw);
         } catch (JsonParseException e) {
-            long offset = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getCharOffset());
+            // Python's json module reports the position of the error; parsing bytes, Jackson knows the byte offset
+            var where = e.getLocation();
+            long offset = where == null ? 0 : Math.max(0, Math.max(where.getCharOffset(), where.getByteOffset()));
             throw single(List.of("body", (int) Math.min(offset, Integer.MAX_VALUE)), "JSON decode error", "json_invalid");
         } catch (IOException e) {
             throw single(List.of("body", 0), "JSON decode error", "json_invalid");

@@ -71,6 +71,21 @@ class InstaVmExecuteIT {
     }
 
     @Test
+    void memoryMbIsEnforced() {
+        String small = server.http().post("/v1/sessions/session",
+                "{\"api_key\":\"" + api.key + "\",\"memory_mb\":128}").json().get("session_id").asText();
+        String roomy = server.http().post("/v1/sessions/session",
+                "{\"api_key\":\"" + api.key + "\",\"memory_mb\":1024}").json().get("session_id").asText();
+        String hog = "b = b'x' * (300 * 1024 * 1024); print(len(b) // (1024 * 1024))";
+        JsonNode killed = api.execute(small, "python", hog).json();
+        assertThat(killed.get("exit_code").asInt()).isEqualTo(137);
+        assertThat(killed.get("stdout").asText()).isEmpty();
+        JsonNode fine = api.execute(roomy, "python", hog).json();
+        assertThat(fine.get("exit_code").asInt()).isZero();
+        assertThat(fine.get("stdout").asText()).isEqualTo("300\n");
+    }
+
+    @Test
     void pythonIsTheDefaultLanguageAndBashRunsShell() {
         String session = api.createSession(120);
         Http.Response py = api.http.post("/execute",
