@@ -71,6 +71,22 @@ class InstaVmExecuteIT {
     }
 
     @Test
+    void sessionEnvReachesEveryCommandAndMetadataIsShownBack() {
+        Http.Response created = api.http.post("/v1/sessions/session",
+                "{\"env\":{\"MODE\":\"dev\"},\"metadata\":{\"user\":\"u1\",\"n\":2}}");
+        assertThat(created.status()).isEqualTo(200);
+        String session = created.json().get("session_id").asText();
+        assertThat(created.json().get("metadata")).isEqualTo(Http.JSON.createObjectNode().put("user", "u1").put("n", "2"));
+        assertThat(created.json().get("vm_lifetime_seconds").asInt()).isEqualTo(300);
+        assertThat(api.stdout(session, "echo $MODE")).isEqualTo("dev\n");
+        assertThat(api.execute(session, "python", "import os; print(os.environ['MODE'])").json().get("stdout").asText())
+                .isEqualTo("dev\n");
+        JsonNode row = api.http.get("/v1/sessions/sandboxes").json();
+        assertThat(row.findValues("metadata").stream().anyMatch(m -> "u1".equals(m.path("user").asText()))).isTrue();
+        assertThat(api.http.get("/v1/sessions/session/" + session).json().get("vm_status").asText()).isEqualTo("active");
+    }
+
+    @Test
     void memoryMbIsEnforced() {
         String small = server.http().post("/v1/sessions/session",
                 "{\"api_key\":\"" + api.key + "\",\"memory_mb\":128}").json().get("session_id").asText();
