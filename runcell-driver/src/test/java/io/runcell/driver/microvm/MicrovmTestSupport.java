@@ -1,0 +1,30 @@
+package io.runcell.driver.microvm;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+final class MicrovmTestSupport {
+
+    private MicrovmTestSupport() {}
+
+    static boolean qemuOnPath() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Driver config for tests: the guest image is cached outside {@code target/} (a rebuild costs ~30 s), in
+     * {@code -Druncell.microvm.imageCache=DIR} or {@code $RUNCELL_MICROVM_IMAGE_CACHE}, else
+     * {@code /var/tmp/runcell-microvm-images}.
+     */
+    static MicrovmConfig config(Path data) {
+        String cache = System.getProperty("runcell.microvm.imageCache",
+                System.getenv().getOrDefault("RUNCELL_MICROVM_IMAGE_CACHE", "/var/tmp/runcell-microvm-images"));
+        return MicrovmConfig.defaults(data).withImageCacheDir(Path.of(cache));
+    }
+}
