@@ -2,9 +2,11 @@ package io.runcell.core;
 
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.SandboxService;
 import java.time.InstantSource;
 
@@ -16,4 +18,6 @@ public record Engine(
         ExecutionService executions,
         FileService files,
         PlanRepository plans,
-        InstantSource clock) {}
+        InstantSource clock,
+        AuditLog audit,
+        PowerService power) {}

@@ -1,20 +1,32 @@
 package io.runcell.server;
 
 import io.runcell.core.sandbox.Drivers;
+import io.runcell.driver.microvm.MicrovmConfig;
+import io.runcell.driver.microvm.MicrovmDriver;
 import io.runcell.driver.namespace.NamespaceDriver;
 import io.runcell.driver.namespace.NamespaceDriverConfig;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.SandboxDriver;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds the sandbox backends this node offers. */
+/**
+ * Builds the sandbox backends this node offers: always {@code namespace}; {@code microvm} when QEMU is installed
+ * (or when it is the default backend, in which case its absence is an error at start).
+ */
 final class Backends {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    static final String QEMU = "qemu-system-x86_64";
 
     private Backends() {}
 
@@ -26,7 +38,29 @@ final class Backends {
         } catch (DriverException e) {
             throw new IllegalStateException("the namespace backend cannot run here: " + e.getMessage(), e);
         }
+        boolean wantMicrovm = "microvm".equals(config.defaultBackend());
+        if (onPath(QEMU)) {
+            MicrovmConfig microvm = MicrovmConfig.defaults(dataDir)
+                    .withImageCacheDir(config.microvmImages())
+                    .withPool(config.microvmPool(), 2048, List.of());
+            drivers.add(new MicrovmDriver(microvm));
+        } else if (wantMicrovm) {
+            throw new IllegalStateException("the microvm backend needs " + QEMU
+                    + ": apt-get install qemu-system-x86 cpio xz-utils binutils");
+        } else {
+            LOG.info("microvm backend disabled: {} is not installed", QEMU);
+        }
         return new Drivers(drivers, config.defaultBackend());
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -2,18 +2,27 @@ package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
+import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.instavm.InstaVmApi;
 import io.runcell.api.nativeapi.NativeApi;
+import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.execution.ResultLinks;
+import io.runcell.core.policy.AllowlistCommandPolicy;
+import io.runcell.core.policy.BlockedCommands;
+import io.runcell.core.policy.GuardedPolicy;
 import io.runcell.core.policy.Policies;
+import io.runcell.core.policy.PolicyProfile;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -36,6 +45,8 @@ public final class RuncellServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
     private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
+    /** How long a Vast result_url stays readable. */
+    private static final java.time.Duration RESULT_LINK_TTL = java.time.Duration.ofHours(1);
 
     private final ServerConfig config;
     private final Database database;
@@ -59,16 +70,29 @@ public final class RuncellServer implements AutoCloseable {
             Metrics metrics = new Metrics();
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
                     clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
-            Policies policies = new Policies();
+            AuditLog audit = new AuditLog(database.audit(), ids, clock);
+            BlockedCommands blocked = config.blockedCommands() != null
+                    ? BlockedCommands.load(config.blockedCommands())
+                    : BlockedCommands.defaults();
+            Policies policies = new Policies()
+                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()))
+                    .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
                     sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
+            PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
+                    Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock,
+                    audit, power);
 
+            ResultLinks resultLinks = new ResultLinks(executionService,
+                    new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                    clock, RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
+            power.recoverAfterRestart();
             this.bootstrap = accountService.bootstrapAdmin(config.adminKey()).orElse(null);
             if (bootstrap != null) {
                 writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
@@ -80,12 +104,16 @@ public final class RuncellServer implements AutoCloseable {
             sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
             metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
 
+            VastApi vast = new VastApi(engine, resultLinks, config.publicUrl());
             OpsEndpoints ops = new OpsEndpoints(metrics, database::ping);
             this.web = WebServer.builder()
                     .host(config.bind())
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
+                            .register(VastApi.V0, vast)
+                            .register(VastApi.V1, vast.v1())
+                            .register(HostupApi.PREFIX, new HostupApi(engine))
                             .register("/", new InstaVmApi(engine))
                             .register("/", ops))
                     .build()

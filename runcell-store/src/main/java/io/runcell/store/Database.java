@@ -4,13 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.runcell.core.account.AccountRepository;
 import io.runcell.core.account.ApiKeyRepository;
+import io.runcell.core.audit.AuditRepository;
 import io.runcell.core.execution.ExecutionRepository;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.power.OperationRepository;
 import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.store.jdbc.Jdbc;
 import io.runcell.store.jdbc.JdbcAccountRepository;
 import io.runcell.store.jdbc.JdbcApiKeyRepository;
+import io.runcell.store.jdbc.JdbcAuditRepository;
 import io.runcell.store.jdbc.JdbcExecutionRepository;
+import io.runcell.store.jdbc.JdbcOperationRepository;
 import io.runcell.store.jdbc.JdbcPlanRepository;
 import io.runcell.store.jdbc.JdbcSandboxRepository;
 import java.io.IOException;
@@ -49,6 +53,8 @@ public final class Database implements AutoCloseable {
     private final JdbcPlanRepository plans;
     private final JdbcSandboxRepository sandboxes;
     private final JdbcExecutionRepository executions;
+    private final JdbcAuditRepository audit;
+    private final JdbcOperationRepository operations;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -59,6 +65,8 @@ public final class Database implements AutoCloseable {
         this.plans = new JdbcPlanRepository(jdbc);
         this.sandboxes = new JdbcSandboxRepository(jdbc);
         this.executions = new JdbcExecutionRepository(jdbc);
+        this.audit = new JdbcAuditRepository(jdbc);
+        this.operations = new JdbcOperationRepository(jdbc);
     }
 
     /** Opens with the default pool size; see {@link #open(String, int)}. */
@@ -113,6 +121,14 @@ public final class Database implements AutoCloseable {
 
     public ExecutionRepository executions() {
         return executions;
+    }
+
+    public AuditRepository audit() {
+        return audit;
+    }
+
+    public OperationRepository operations() {
+        return operations;
     }
 
     public boolean isPostgres() {

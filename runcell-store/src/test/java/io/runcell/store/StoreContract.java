@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.runcell.core.account.Account;
 import io.runcell.core.account.ApiKey;
 import io.runcell.core.account.Scope;
+import io.runcell.core.audit.AuditEntry;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.RuncellException;
 import io.runcell.core.execution.Execution;
 import io.runcell.core.execution.ExecutionStatus;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.power.Operation;
+import io.runcell.core.power.OperationStatus;
+import io.runcell.core.power.PowerAction;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxState;
 import java.time.Clock;
@@ -302,6 +306,50 @@ public abstract class StoreContract {
         // A sandbox update must not reset the counter.
         db.sandboxes().update(s1.withLabel("x", T0));
         assertThat(db.sandboxes().nextExecutionSeq(s1.id())).isEqualTo(THREADS * perThread + 1);
+    }
+
+    // ---- audit log and power operations
+
+    @Test
+    void auditEntriesRoundTripNewestFirstFilteredAndPaged() {
+        Account a = insertAccount("alice");
+        Sandbox s1 = insertSandbox(a, SandboxState.RUNNING, "local");
+        Sandbox s2 = insertSandbox(a, SandboxState.RUNNING, "local");
+        List<AuditEntry> written = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            AuditEntry e = new AuditEntry(String.format("aud_01hxa3b4c5d6e7f8g9h0j1k2m%d", i), T0.plusMillis(i),
+                    a.id(), "key_x", i == 4 ? s2.id() : s1.id(), "guarded",
+                    i % 2 == 0 ? AuditEntry.Decision.ALLOWED : AuditEntry.Decision.BLOCKED,
+                    i % 2 == 0 ? null : "power.reboot", "ab".repeat(32), "echo ünï " + i);
+            db.audit().append(e);
+            written.add(e);
+        }
+        assertThat(db.audit().list(null, null, 10)).containsExactlyElementsOf(written.reversed());
+        assertThat(db.audit().list(s1.id(), null, 2)).containsExactly(written.get(3), written.get(2));
+        assertThat(db.audit().list(s1.id(), written.get(2).id(), 10)).containsExactly(written.get(1), written.get(0));
+        assertThat(db.audit().list("sbx_none", null, 10)).isEmpty();
+        assertConflict(() -> db.audit().append(written.getFirst()));
+    }
+
+    @Test
+    void operationsRoundTripUpdateAndFailWhenUnfinished() {
+        Account a = insertAccount("alice");
+        Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
+        Operation pending = new Operation("op_01hxa3b4c5d6e7f8g9h0j1k2m1", s.id(), a.id(), PowerAction.RESTART,
+                OperationStatus.PENDING, null, T0, T0);
+        Operation done = new Operation("op_01hxa3b4c5d6e7f8g9h0j1k2m2", s.id(), a.id(), PowerAction.STOP,
+                OperationStatus.SUCCEEDED, null, T0, T0);
+        db.operations().insert(pending);
+        db.operations().insert(done);
+        assertThat(db.operations().findById(pending.id())).contains(pending);
+        Operation running = pending.with(OperationStatus.RUNNING, null, T0.plusSeconds(1));
+        db.operations().update(running);
+        assertThat(db.operations().findById(pending.id())).contains(running);
+        assertThat(db.operations().failUnfinished("restart", T0.plusSeconds(2))).isEqualTo(1);
+        assertThat(db.operations().findById(pending.id()))
+                .contains(running.with(OperationStatus.FAILED, "restart", T0.plusSeconds(2)));
+        assertThat(db.operations().findById(done.id())).contains(done);
+        assertThat(db.operations().findById("op_missing")).isEmpty();
     }
 
     // ---- executions

@@ -40,7 +40,7 @@ public final class Problem {
         body.put("status", status);
         body.put("detail", detail);
         body.put("code", code);
-        body.put("instance", req.path().rawPath());
+        body.put("instance", req.path().absolute().rawPath());
         body.put(style.requestIdMember(), RequestIds.of(req));
         body.put("timestamp", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
         if (!errors.isEmpty()) {

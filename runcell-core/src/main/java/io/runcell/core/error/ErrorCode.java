@@ -11,6 +11,7 @@ public enum ErrorCode {
     ACCOUNT_BLOCKED("account_blocked", 403, false, "This account is blocked."),
     SANDBOX_NOT_FOUND("sandbox_not_found", 404, false, "No such sandbox."),
     EXECUTION_NOT_FOUND("execution_not_found", 404, false, "No such execution."),
+    OPERATION_NOT_FOUND("operation_not_found", 404, false, "No such operation."),
     ACCOUNT_NOT_FOUND("account_not_found", 404, false, "No such account."),
     KEY_NOT_FOUND("key_not_found", 404, false, "No such API key."),
     PLAN_NOT_FOUND("plan_not_found", 404, false, "No such plan."),

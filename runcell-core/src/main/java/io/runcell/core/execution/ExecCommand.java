@@ -1,5 +1,6 @@
 package io.runcell.core.execution;
 
+import io.runcell.core.policy.ConstrainedCommand;
 import io.runcell.core.policy.PolicyProfile;
 import java.io.InputStream;
 import java.util.List;
@@ -32,5 +33,13 @@ public record ExecCommand(
 
     public static ExecCommand shell(String command, Integer timeoutSeconds) {
         return new ExecCommand(List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null, PolicyProfile.OPEN);
+    }
+
+    /**
+     * A constrained command (Vast): {@code text} split into plain words and run without a shell under
+     * {@link PolicyProfile#ALLOWLIST}. Throws {@code COMMAND_NOT_ALLOWED} if it is not a plain command.
+     */
+    public static ExecCommand constrained(String text) {
+        return new ExecCommand(ConstrainedCommand.parse(text), text, Map.of(), null, false, null, PolicyProfile.ALLOWLIST);
     }
 }

@@ -203,6 +203,19 @@ public final class ExecutionService {
                 .orElseThrow(ExecutionService::notFound);
     }
 
+    /** Any account's execution as it stands now (live output while it runs), for capability links. */
+    Optional<Execution> peek(String executionId) {
+        LiveExecution exec = live.get(executionId);
+        if (exec != null) {
+            Execution current = exec.current();
+            return Optional.of(exec.done.isDone() ? exec.done.getNow(current) : current);
+        }
+        if (executionId == null || Ids.ulidOf(Ids.EXECUTION, executionId).isEmpty()) {
+            return Optional.empty();
+        }
+        return executions.findById(executionId);
+    }
+
     /** The execution with per-sandbox sequence number {@code seq} (Hostup pid). */
     public Execution getBySeq(Principal caller, String sandboxId, long seq) {
         caller.require(Scope.READ_VM);

@@ -16,6 +16,8 @@ public final class Ids {
     public static final String ACCOUNT = "acc_";
     public static final String KEY = "key_";
     public static final String REQUEST = "req_";
+    public static final String AUDIT = "aud_";
+    public static final String OPERATION = "op_";
 
     private final InstantSource clock;
 

@@ -156,6 +156,26 @@ public final class SandboxService {
         };
     }
 
+    /**
+     * Whether the caller's sandbox could run a command now, without changing anything (Hostup's agent probe).
+     * A sandbox recorded running whose processes have died reports not running.
+     */
+    public ExecReadiness readiness(Principal caller, String id) {
+        Sandbox s = get(caller, id);
+        return switch (s.state()) {
+            case RUNNING -> driverOf(s).isRunning(s.id())
+                    ? new ExecReadiness(true, null, true)
+                    : new ExecReadiness(false, "The machine's processes have ended; start it again.", false);
+            case PROVISIONING -> new ExecReadiness(false, "The machine is starting.", false);
+            case PENDING -> new ExecReadiness(false, "The machine has not been started.", false);
+            case STOPPED -> new ExecReadiness(false, "The machine is stopped.", false);
+            case EXPIRED -> new ExecReadiness(false, "The machine's lifetime has expired.", false);
+            case FAILED -> new ExecReadiness(false, "The machine failed to start.", false);
+            case UNKNOWN -> new ExecReadiness(false, "The machine's node is unreachable.", false);
+            case DESTROYED -> throw notFound();
+        };
+    }
+
     public Sandbox stop(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();

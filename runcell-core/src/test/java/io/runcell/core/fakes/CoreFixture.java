@@ -3,10 +3,13 @@ package io.runcell.core.fakes;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
 import io.runcell.core.account.Principal;
+import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionObserver;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.policy.Policies;
+import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -25,16 +28,22 @@ public final class CoreFixture {
     public final AccountService accounts;
     public final Authenticator auth;
     public final LifetimeReaper reaper;
+    public final Policies policies = new Policies();
+    public final AuditLog audit;
+    public final PowerService power;
 
     public CoreFixture(int maxSandboxes, int maxConcurrent) {
         store.plans.upsert(MemoryStore.plan(Plan.DEFAULT, maxSandboxes, maxConcurrent));
         Drivers drivers = new Drivers(List.of(driver), "scripted");
         SandboxSettings settings = new SandboxSettings("local", 200_000, 64);
         sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings);
-        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE, new io.runcell.core.policy.Policies());
+        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE, policies);
         accounts = new AccountService(store.accounts, store.keys, store.plans, ids, clock, Plan.DEFAULT);
         auth = new Authenticator(store.keys, store.accounts);
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");
+        audit = new AuditLog(store.audit, ids, clock);
+        // actions run inline so tests see their end without waiting
+        power = new PowerService(store.operations, sandboxes, ids, clock, Runnable::run);
     }
 
     /** The admin principal of a freshly bootstrapped store. */

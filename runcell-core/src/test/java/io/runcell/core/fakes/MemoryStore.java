@@ -4,11 +4,16 @@ import io.runcell.core.account.Account;
 import io.runcell.core.account.AccountRepository;
 import io.runcell.core.account.ApiKey;
 import io.runcell.core.account.ApiKeyRepository;
+import io.runcell.core.audit.AuditEntry;
+import io.runcell.core.audit.AuditRepository;
 import io.runcell.core.execution.Execution;
 import io.runcell.core.execution.ExecutionRepository;
 import io.runcell.core.execution.ExecutionStatus;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.power.Operation;
+import io.runcell.core.power.OperationRepository;
+import io.runcell.core.power.OperationStatus;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.core.sandbox.SandboxState;
@@ -29,6 +34,8 @@ public final class MemoryStore {
     public final Plans plans = new Plans();
     public final Sandboxes sandboxes = new Sandboxes();
     public final Executions executions = new Executions();
+    public final Audit audit = new Audit();
+    public final Operations operations = new Operations();
 
     public static Plan plan(String name, int maxSandboxes, int maxConcurrent) {
         return new Plan(name, maxSandboxes, maxConcurrent, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024);
@@ -111,6 +118,33 @@ public final class MemoryStore {
                 if (statuses.contains(e.status()) && nodeId.equals(e.nodeId())) {
                     rows.put(e.id(), e.finished(ExecutionStatus.LOST, null, null, false,
                             new Execution.Output(e.stdout(), e.stderr(), e.stdoutTruncated(), e.stderrTruncated()), now, 0, null));
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    public static final class Audit implements AuditRepository {
+        public final List<AuditEntry> rows = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        @Override public void append(AuditEntry e) { rows.add(e); }
+        @Override public List<AuditEntry> list(String sandboxId, String beforeId, int limit) {
+            return rows.stream().filter(e -> sandboxId == null || e.sandboxId().equals(sandboxId))
+                    .filter(e -> beforeId == null || e.id().compareTo(beforeId) < 0)
+                    .sorted(Comparator.comparing(AuditEntry::id).reversed()).limit(limit).toList();
+        }
+    }
+
+    public static final class Operations implements OperationRepository {
+        public final Map<String, Operation> rows = new ConcurrentHashMap<>();
+        @Override public void insert(Operation o) { rows.put(o.id(), o); }
+        @Override public void update(Operation o) { rows.put(o.id(), o); }
+        @Override public Optional<Operation> findById(String id) { return Optional.ofNullable(rows.get(id)); }
+        @Override public int failUnfinished(String error, Instant now) {
+            int n = 0;
+            for (Operation o : List.copyOf(rows.values())) {
+                if (!o.status().terminal()) {
+                    rows.put(o.id(), o.with(OperationStatus.FAILED, error, now));
                     n++;
                 }
             }

@@ -19,7 +19,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db", description = "postgresql://user:pass@host:port/db (env RUNCELL_DB); default embedded SQLite") String db;
     @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)") String nodeId;
     @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)") String backend;
+    @Option(names = "--command-allowlist", description = "programs Vast's constrained execute may run, comma-separated (env RUNCELL_COMMAND_ALLOWLIST, default ls,rm,du)") String commandAllowlist;
     @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)") String publicUrl;
+    @Option(names = "--microvm-pool", description = "idle pre-booted VMs per shape for the microvm backend (env RUNCELL_MICROVM_POOL, default 0)") Integer microvmPool;
+    @Option(names = "--blocked-commands", description = "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list") Path blockedCommands;
 
     @Override
     public Integer call() throws Exception {
@@ -31,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
         if (nodeId != null) config = config.withNodeId(nodeId);
         if (backend != null) config = config.withDefaultBackend(backend);
         if (publicUrl != null) config = config.withPublicUrl(publicUrl);
+        if (microvmPool != null) config = config.withMicrovmPool(microvmPool);
+        if (commandAllowlist != null) config = config.withCommandAllowlist(ServerConfig.parseList(commandAllowlist));
+        if (blockedCommands != null) config = config.withBlockedCommands(blockedCommands);
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

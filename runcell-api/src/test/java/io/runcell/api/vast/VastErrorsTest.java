@@ -1,0 +1,31 @@
+package io.runcell.api.vast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.runcell.core.sandbox.SandboxState;
+import org.junit.jupiter.api.Test;
+
+class VastErrorsTest {
+
+    @Test
+    void rateLimitDetailNamesTheEndpointsThreshold() {
+        assertThat(VastErrors.rateLimitDetail(true)).isEqualTo("API requests too frequent endpoint threshold=1.5");
+        assertThat(VastErrors.rateLimitDetail(false)).isEqualTo("API requests too frequent endpoint threshold=1.0");
+    }
+
+    @Test
+    void failedSandboxesShowExitedAndNeverRunning() {
+        assertThat(VastJson.actualStatus(SandboxState.FAILED)).isEqualTo("exited");
+        assertThat(VastJson.actualStatus(SandboxState.PROVISIONING)).isEqualTo("loading");
+        assertThat(VastJson.actualStatus(SandboxState.EXPIRED)).isEqualTo("stopped");
+    }
+
+    @Test
+    void instanceIdsArePositiveIntegers() {
+        assertThat(VastApi.instanceId("42")).isEqualTo(42);
+        for (String bad : new String[] {"0", "-1", "abc", "", "1.5", "99999999999999999999"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> VastApi.instanceId(bad))
+                    .isInstanceOf(io.runcell.core.error.RuncellException.class);
+        }
+    }
+}
