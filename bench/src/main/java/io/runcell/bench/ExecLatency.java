@@ -37,7 +37,8 @@ public final class ExecLatency {
             server.engine().plans().upsert(new Plan(Plan.DEFAULT, idle + 10, d.maxConcurrentExecutions(),
                     d.defaultLifetimeSeconds(), d.maxLifetimeSeconds(), 64, d.maxMemoryMb(), d.defaultVcpus(),
                     d.maxVcpus(), 64, d.maxPidsMax(), d.defaultExecTimeoutSeconds(), d.maxExecTimeoutSeconds(),
-                    d.outputCapBytes()));
+                    d.outputCapBytes(), d.execRatePerSecond(), d.manageRatePerSecond(), d.readRatePerSecond(),
+                    d.commandAllowlist()));
             Client c = new Client(server.baseUrl(), boot.key().token());
             String sandbox = id(c.post("/runcell/v1/sandboxes", "{}"));
             String body = "{\"argv\":[\"true\"],\"wait\":true}";

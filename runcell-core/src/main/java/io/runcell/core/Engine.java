@@ -6,6 +6,8 @@ import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.plan.PlanService;
+import io.runcell.core.vault.VaultService;
 import io.runcell.core.power.PowerService;
 import io.runcell.core.sandbox.SandboxService;
 import java.time.InstantSource;
@@ -20,4 +22,15 @@ public record Engine(
         PlanRepository plans,
         InstantSource clock,
         AuditLog audit,
-        PowerService power) {}
+        PowerService power,
+        PlanService planService,
+        VaultService vaults) {
+
+    /** Without plan administration and vaults (older wiring). */
+    public Engine(Authenticator authenticator, AccountService accounts, SandboxService sandboxes,
+            ExecutionService executions, FileService files, PlanRepository plans, InstantSource clock,
+            AuditLog audit, PowerService power) {
+        this(authenticator, accounts, sandboxes, executions, files, plans, clock, audit, power,
+                new PlanService(plans), null);
+    }
+}

@@ -16,6 +16,11 @@ import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanService;
+import io.runcell.core.ratelimit.RateLimits;
+import io.runcell.core.vault.VaultService;
+import io.runcell.cluster.ratelimit.LocalRateLimiter;
+import io.runcell.server.secrets.MasterKeys;
 import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.policy.AllowlistCommandPolicy;
 import io.runcell.core.policy.BlockedCommands;
@@ -68,24 +73,29 @@ public final class RuncellServer implements AutoCloseable {
             Ids ids = new Ids(clock);
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
+            RateLimits rates = new RateLimits(new LocalRateLimiter(), database.plans());
             SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
-                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()));
+                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()), rates);
             AuditLog audit = new AuditLog(database.audit(), ids, clock);
             BlockedCommands blocked = config.blockedCommands() != null
                     ? BlockedCommands.load(config.blockedCommands())
                     : BlockedCommands.defaults();
             Policies policies = new Policies()
-                    .with(PolicyProfile.ALLOWLIST, new AllowlistCommandPolicy(config.commandAllowlist()))
+                    .with(PolicyProfile.ALLOWLIST, new io.runcell.core.plan.PlanAllowlistPolicy(database.plans(),
+                            new AllowlistCommandPolicy(config.commandAllowlist())))
                     .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
+            MasterKeys masterKeys = MasterKeys.load(dataDir, System.getenv("RUNCELL_MASTER_KEY"),
+                    c -> VaultService.opensStoredSecrets(database.vaults(), c));
+            VaultService vaultService = new VaultService(database.vaults(), masterKeys, ids, clock);
             ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
-                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies);
+                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies, rates, vaultService);
             AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
                     database.plans(), ids, clock, Plan.DEFAULT);
             PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
                     Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES), database.plans(), clock,
-                    audit, power);
+                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
+                    database.plans(), clock, audit, power, new PlanService(database.plans()), vaultService);
 
             ResultLinks resultLinks = new ResultLinks(executionService,
                     new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),

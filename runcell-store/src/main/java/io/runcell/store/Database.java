@@ -17,6 +17,8 @@ import io.runcell.store.jdbc.JdbcExecutionRepository;
 import io.runcell.store.jdbc.JdbcOperationRepository;
 import io.runcell.store.jdbc.JdbcPlanRepository;
 import io.runcell.store.jdbc.JdbcSandboxRepository;
+import io.runcell.store.jdbc.JdbcVaultRepository;
+import io.runcell.core.vault.VaultRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,6 +55,7 @@ public final class Database implements AutoCloseable {
     private final JdbcPlanRepository plans;
     private final JdbcSandboxRepository sandboxes;
     private final JdbcExecutionRepository executions;
+    private final JdbcVaultRepository vaults;
     private final JdbcAuditRepository audit;
     private final JdbcOperationRepository operations;
 
@@ -65,6 +68,7 @@ public final class Database implements AutoCloseable {
         this.plans = new JdbcPlanRepository(jdbc);
         this.sandboxes = new JdbcSandboxRepository(jdbc);
         this.executions = new JdbcExecutionRepository(jdbc);
+        this.vaults = new JdbcVaultRepository(jdbc);
         this.audit = new JdbcAuditRepository(jdbc);
         this.operations = new JdbcOperationRepository(jdbc);
     }
@@ -121,6 +125,10 @@ public final class Database implements AutoCloseable {
 
     public ExecutionRepository executions() {
         return executions;
+    }
+
+    public VaultRepository vaults() {
+        return vaults;
     }
 
     public AuditRepository audit() {

@@ -77,12 +77,57 @@ public abstract class StoreContract {
 
     @Test
     void upsertInsertsThenReplacesAPlan() {
-        Plan pro = new Plan("pro", 10, 4, 60, 600, 256, 1024, 1, 2, 64, 128, 30, 60, 4096);
-        db.plans().upsert(pro);
-        Plan changed = new Plan("pro", 20, 8, 120, 1200, 512, 2048, 2, 4, 128, 256, 60, 120, Plan.MAX_OUTPUT_CAP_BYTES);
+ Plan team = new Plan("team", 10, 4, 60, 600, 256, 1024, 1, 2, 64, 128, 30, 60, 4096);
+        db.plans().upsert(team);
+        assertThat(db.plans().find("team")).contains(team);
+        Plan changed = new Plan("team", 20, 8, 120, 1200, 512, 2048, 2, 4, 128, 256, 60, 120, Plan.MAX_OUTPUT_CAP_BYTES,
+                2.5, 1, 0, java.util.List.of("ls", "cat"));
         db.plans().upsert(changed);
-        assertThat(db.plans().find("pro")).contains(changed);
-        assertThat(db.plans().list()).extracting(Plan::name).containsExactly("default", "pro");
+        assertThat(db.plans().find("team")).contains(changed);
+        assertThat(db.plans().list()).extracting(Plan::name).containsExactly("default", "free", "pro", "team", "unlimited");
+    }
+
+    @Test
+    void migrationSeedsRatedPlans() {
+        Plan free = db.plans().find("free").orElseThrow();
+        assertThat(free.execRatePerSecond()).isEqualTo(2.0);
+        assertThat(free.manageRatePerSecond()).isEqualTo(1.0);
+        assertThat(free.readRatePerSecond()).isEqualTo(5.0);
+        assertThat(free.maxSandboxes()).isEqualTo(2);
+        assertThat(free.commandAllowlist()).containsExactly("ls", "rm", "du");
+        Plan unlimited = db.plans().find("unlimited").orElseThrow();
+        assertThat(unlimited.execRatePerSecond()).isZero();
+        assertThat(unlimited.maxSandboxes()).isEqualTo(100000);
+    }
+
+    // ---- vaults
+
+    @Test
+    void vaultsKeepSecretsAndReplaceCiphertextsTogether() {
+        Account a = account("alice");
+        db.accounts().insert(a);
+        java.time.Instant now = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
+        var vault = new io.runcell.core.vault.Vault("vlt_01HZZZZZZZZZZZZZZZZZZZZZZZ", a.id(), "ci", java.util.List.of("A", "B"), now);
+        db.vaults().insert(vault, java.util.List.of(
+                new io.runcell.core.vault.StoredSecret(vault.id(), "A", "ct-a", now),
+                new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b", now)));
+        assertThat(db.vaults().findById(vault.id())).contains(vault);
+        assertThat(db.vaults().listByAccount(a.id())).containsExactly(vault);
+        assertThat(db.vaults().countByAccount(a.id())).isEqualTo(1);
+
+        db.vaults().putSecret(new io.runcell.core.vault.StoredSecret(vault.id(), "C", "ct-c", now));
+        assertThat(db.vaults().deleteSecret(vault.id(), "A")).isTrue();
+        assertThat(db.vaults().deleteSecret(vault.id(), "A")).isFalse();
+        db.vaults().replaceCiphertexts(java.util.List.of(
+                new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b2", now),
+                new io.runcell.core.vault.StoredSecret(vault.id(), "C", "ct-c2", now)));
+        assertThat(db.vaults().secrets(vault.id())).extracting(io.runcell.core.vault.StoredSecret::ciphertext)
+                .containsExactly("ct-b2", "ct-c2");
+        assertThat(db.vaults().allSecrets()).hasSize(2);
+
+        db.vaults().delete(vault.id());
+        assertThat(db.vaults().findById(vault.id())).isEmpty();
+        assertThat(db.vaults().allSecrets()).isEmpty();
     }
 
     // ---- accounts
@@ -476,7 +521,7 @@ public abstract class StoreContract {
         assertThat(db.executions().findById(e.id())).contains(e);
         assertThat(db.sandboxes().nextNumber()).isEqualTo(number + 1);
         assertThat(db.sandboxes().nextExecutionSeq(s.id())).isEqualTo(2);
-        assertThat(db.plans().list()).hasSize(1);
+        assertThat(db.plans().list()).hasSize(4);
     }
 
     @Test

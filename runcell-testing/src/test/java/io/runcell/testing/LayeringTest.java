@@ -60,6 +60,21 @@ class LayeringTest {
     }
 
     @Test
+    void bucket4jLivesOnlyInTheCluster() {
+        noClasses().that().resideOutsideOfPackage("io.runcell.cluster..")
+                .should().dependOnClassesThat().resideInAPackage("io.github.bucket4j..")
+                .check(classes);
+    }
+
+    @Test
+    void clusterDependsOnlyOnTheCoreAndItsLibraries() {
+        noClasses().that().resideInAPackage("io.runcell.cluster..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.api..", "io.runcell.server..",
+                        "io.runcell.store..", "io.runcell.driver..")
+                .check(classes);
+    }
+
+    @Test
     void picocliLivesOnlyInTheCli() {
         noClasses().that().resideOutsideOfPackage("io.runcell.server.cli..")
                 .should().dependOnClassesThat().resideInAPackage("picocli..")

@@ -66,6 +66,18 @@ public final class Fields {
         throw typeError(name, "an integer");
     }
 
+    /** A JSON number (integer or fraction). */
+    public Double number(String name) {
+        JsonNode n = body.get(name);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isNumber()) {
+            throw typeError(name, "a number");
+        }
+        return n.doubleValue();
+    }
+
     public Boolean bool(String name) {
         JsonNode n = body.get(name);
         if (n == null || n.isNull()) {

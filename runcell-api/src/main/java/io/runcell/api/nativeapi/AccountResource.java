@@ -11,11 +11,10 @@ import io.runcell.api.common.Guard;
 import io.runcell.api.common.Json;
 import io.runcell.core.Engine;
 import io.runcell.core.account.Principal;
-import io.runcell.core.account.Scope;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
 
-/** Accounts and plans (admin scope): create, list, get, block, assign a plan; list plans. */
+/** Accounts (admin scope): create, list, get, block, assign a plan. */
 final class AccountResource {
 
     private final Engine engine;
@@ -31,8 +30,7 @@ final class AccountResource {
                 .get("/accounts", guard.wrap(this::list))
                 .get("/accounts/{id}", guard.wrap(this::get))
                 .put("/accounts/{id}/plan", guard.wrap(this::setPlan))
-                .put("/accounts/{id}/blocked", guard.wrap(this::setBlocked))
-                .get("/plans", guard.wrap(this::plans));
+                .put("/accounts/{id}/blocked", guard.wrap(this::setBlocked));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -73,14 +71,5 @@ final class AccountResource {
             throw RuncellException.invalid(FieldError.of("blocked", FieldError.Kind.MISSING, "blocked is required"));
         }
         Json.send(res, Status.OK_200, NativeJson.account(engine.accounts().setBlocked(p, req.path().pathParameters().get("id"), blocked)));
-    }
-
-    private void plans(ServerRequest req, ServerResponse res) {
-        Principal p = api.principal(req);
-        p.require(Scope.READ_VM);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        engine.plans().list().forEach(pl -> data.add(NativeJson.plan(pl)));
-        Json.send(res, Status.OK_200, body);
     }
 }

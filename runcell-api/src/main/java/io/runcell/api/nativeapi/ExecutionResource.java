@@ -69,8 +69,11 @@ final class ExecutionResource {
         String display = command != null ? command : String.join(" ", argv);
         Integer timeout = f.integer("timeout_seconds");
         boolean wait = Boolean.TRUE.equals(f.bool("wait"));
-        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN);
-        Execution started = engine.executions().start(p, req.path().pathParameters().get("id"), cmd);
+        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN,
+                f.stringList("vault_ids"));
+        Execution started = wait
+                ? engine.executions().start(p, req.path().pathParameters().get("id"), cmd)
+                : engine.executions().enqueue(p, req.path().pathParameters().get("id"), cmd);
         if (wait) {
             // the command ends by its own timeout; the margin covers the process-tree kill
             long waitSeconds = (timeout == null ? 3600 : timeout) + 30L;
@@ -78,7 +81,7 @@ final class ExecutionResource {
             Json.send(res, Status.OK_200, NativeJson.execution(done, engine.clock().instant()));
         } else {
             res.header("Location", NativeApi.PREFIX + "/executions/" + started.id());
-            Json.send(res, Status.ACCEPTED_202, NativeJson.execution(engine.executions().get(p, started.id()), engine.clock().instant()));
+            Json.send(res, Status.ACCEPTED_202, NativeJson.execution(started, engine.clock().instant()));
         }
     }
 

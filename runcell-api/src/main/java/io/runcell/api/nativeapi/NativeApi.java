@@ -29,6 +29,8 @@ public final class NativeApi implements HttpService {
         new ExecutionResource(engine, this).register(rules, guard);
         new KeyResource(engine, this).register(rules, guard);
         new AccountResource(engine, this).register(rules, guard);
+        new PlanResource(engine, this).register(rules, guard);
+        new VaultResource(engine, this).register(rules, guard);
         new AuditResource(engine, this).register(rules, guard);
         rules.any("/*", guard.wrap((req, res) -> {
             throw new RuncellException(ErrorCode.NOT_FOUND, "No such endpoint.");

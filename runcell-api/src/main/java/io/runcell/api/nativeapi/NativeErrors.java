@@ -30,6 +30,11 @@ final class NativeErrors implements ErrorMapper {
         if (e.retryAfterSeconds() > 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
+        e.rateLimit().ifPresent(limit -> {
+            res.header("X-RateLimit-Limit", Long.toString(limit.limit()));
+            res.header("X-RateLimit-Remaining", Long.toString(limit.remaining()));
+            res.header("X-RateLimit-Reset", Long.toString(limit.resetSeconds()));
+        });
         List<Problem.Item> items = e.fieldErrors().stream()
                 .map(f -> new Problem.Item("/" + f.field(), f.detail(), kindCode(f.kind())))
                 .toList();

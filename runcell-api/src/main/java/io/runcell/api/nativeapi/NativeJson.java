@@ -116,6 +116,21 @@ final class NativeJson {
         o.put("default_exec_timeout_seconds", p.defaultExecTimeoutSeconds());
         o.put("max_exec_timeout_seconds", p.maxExecTimeoutSeconds());
         o.put("output_cap_bytes", p.outputCapBytes());
+        o.put("exec_rate_per_second", p.execRatePerSecond());
+        o.put("manage_rate_per_second", p.manageRatePerSecond());
+        o.put("read_rate_per_second", p.readRatePerSecond());
+        var allow = o.putArray("command_allowlist");
+        p.commandAllowlist().forEach(allow::add);
+        return o;
+    }
+
+    static ObjectNode vault(io.runcell.core.vault.Vault v) {
+        ObjectNode o = Json.object();
+        o.put("id", v.id());
+        o.put("name", v.name());
+        var names = o.putArray("secret_names");
+        v.secretNames().forEach(names::add);
+        o.put("created_at", time(v.createdAt()));
         return o;
     }
 

@@ -1,6 +1,7 @@
 package io.runcell.core.error;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An expected failure: carries a catalogued {@link ErrorCode}, a detail sentence safe to show the caller, and
@@ -12,16 +13,24 @@ public final class RuncellException extends RuntimeException {
     private final ErrorCode code;
     private final List<FieldError> fieldErrors;
     private final long retryAfterSeconds;
+    private final RateLimitInfo rateLimit;
 
     public RuncellException(ErrorCode code, String detail) {
         this(code, detail, List.of(), 0);
     }
 
     public RuncellException(ErrorCode code, String detail, List<FieldError> fieldErrors, long retryAfterSeconds) {
+        this(code, detail, fieldErrors, retryAfterSeconds, null);
+    }
+
+    /** With the numbers of a rate limit ({@link ErrorCode#RATE_LIMITED}); {@code rateLimit} may be null. */
+    public RuncellException(ErrorCode code, String detail, List<FieldError> fieldErrors, long retryAfterSeconds,
+            RateLimitInfo rateLimit) {
         super(detail == null ? code.publicMessage() : detail, null, false, false);
         this.code = code;
         this.fieldErrors = List.copyOf(fieldErrors);
         this.retryAfterSeconds = retryAfterSeconds;
+        this.rateLimit = rateLimit;
     }
 
     public static RuncellException of(ErrorCode code) {
@@ -46,5 +55,10 @@ public final class RuncellException extends RuntimeException {
 
     public long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The rate limit that was hit, for {@link ErrorCode#RATE_LIMITED}; empty otherwise. */
+    public Optional<RateLimitInfo> rateLimit() {
+        return Optional.ofNullable(rateLimit);
     }
 }

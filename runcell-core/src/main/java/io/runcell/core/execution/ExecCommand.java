@@ -17,10 +17,12 @@ import java.util.Map;
  *                       an error
  * @param stdin          input for the command, or null
  * @param policy         which pre-execution rules apply (the dialect's contract decides)
+ * @param vaultIds       vaults of the caller whose secrets become environment variables of this execution only
+ *                       (and are redacted from its output)
  */
 public record ExecCommand(
         List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
-        InputStream stdin, PolicyProfile policy) {
+        InputStream stdin, PolicyProfile policy, List<String> vaultIds) {
 
     /** Longest accepted command text or argv (sum of lengths), in characters. */
     public static final int MAX_COMMAND_LENGTH = 128 * 1024;
@@ -29,6 +31,14 @@ public record ExecCommand(
         argv = List.copyOf(argv);
         env = env == null ? Map.of() : Map.copyOf(env);
         policy = policy == null ? PolicyProfile.OPEN : policy;
+        vaultIds = vaultIds == null ? List.of() : List.copyOf(vaultIds);
+    }
+
+    /** Without vaults. */
+    public ExecCommand(
+            List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
+            InputStream stdin, PolicyProfile policy) {
+        this(argv, display, env, timeoutSeconds, autoStart, stdin, policy, List.of());
     }
 
     public static ExecCommand shell(String command, Integer timeoutSeconds) {

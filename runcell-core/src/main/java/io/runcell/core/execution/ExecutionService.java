@@ -9,6 +9,9 @@ import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.plan.PlanRepository;
 import io.runcell.core.policy.Policies;
+import io.runcell.core.ratelimit.EndpointClass;
+import io.runcell.core.ratelimit.RateLimits;
+import io.runcell.core.vault.VaultService;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.core.sandbox.SandboxService;
@@ -54,11 +57,31 @@ public final class ExecutionService {
     private final Policies policies;
     private final Map<String, LiveExecution> live = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> runningPerAccount = new ConcurrentHashMap<>();
+    private final RateLimits rates;
+    private final VaultService vaults;
+    /** Starts queued executions; at most {@link #MAX_PARALLEL_DISPATCH} spawn at once. */
+    private final java.util.concurrent.Executor dispatcher = java.util.concurrent.Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("runcell-dispatch-", 0).factory());
+    private final java.util.concurrent.Semaphore dispatchPermits = new java.util.concurrent.Semaphore(MAX_PARALLEL_DISPATCH);
+    public static final int MAX_PARALLEL_DISPATCH = Integer.getInteger("runcell.dispatch.parallel", 8);
 
     public ExecutionService(
             ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
             PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer,
             Policies policies) {
+        this(executions, sandboxRecords, sandboxes, plans, ids, clock, nodeId, observer, policies, RateLimits.NONE, null);
+    }
+
+    /**
+     * With rate limiting (starts charge {@link EndpointClass#EXEC}, reads {@link EndpointClass#READ}, cancel
+     * {@link EndpointClass#MANAGE}) and vaults ({@code vaults} null: executions naming vaults are rejected).
+     */
+    public ExecutionService(
+            ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
+            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer,
+            Policies policies, RateLimits rates, VaultService vaults) {
+        this.rates = rates;
+        this.vaults = vaults;
         this.policies = policies;
         this.executions = executions;
         this.sandboxRecords = sandboxRecords;
@@ -72,13 +95,28 @@ public final class ExecutionService {
 
     /** Starts {@code command} in the caller's sandbox and returns the running record at once. */
     public Execution start(Principal caller, String sandboxId, ExecCommand command) {
+        return admit(caller, sandboxId, command, false);
+    }
+
+    /**
+     * Accepts {@code command} for the caller's sandbox and returns its {@code queued} record as soon as that is
+     * stored; the command is started shortly after by a dispatcher of bounded concurrency (asynchronous APIs).
+     * Everything {@link #start} checks is checked here first, so a refusal still leaves nothing behind.
+     */
+    public Execution enqueue(Principal caller, String sandboxId, ExecCommand command) {
+        return admit(caller, sandboxId, command, true);
+    }
+
+    private Execution admit(Principal caller, String sandboxId, ExecCommand command, boolean queued) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         long t0 = System.nanoTime();
-        validate(command);
         Plan plan = plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("plan missing"));
+        rates.charge(caller, EndpointClass.EXEC, plan);
+        validate(command);
         int timeout = timeoutOf(command.timeoutSeconds(), plan);
-        sandboxes.get(caller, sandboxId);
+        sandboxes.owned(caller, sandboxId);
+        VaultService.Resolved secrets = resolveVaults(caller, command.vaultIds());
         policies.check(caller, sandboxId, command);
         Sandbox sandbox = command.autoStart()
                 ? sandboxes.ensureRunning(caller, sandboxId)
@@ -94,23 +132,81 @@ public final class ExecutionService {
             Instant now = clock.instant();
             record = new Execution(ids.next(Ids.EXECUTION), sandbox.id(), caller.accountId(),
                     sandboxRecords.nextExecutionSeq(sandbox.id()), command.display(), command.argv(),
-                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, now, now, null, 0, null, nodeId);
+                    queued ? ExecutionStatus.QUEUED : ExecutionStatus.RUNNING, null, null, false, "", "", false, false,
+                    now, queued ? null : now, null, 0, null, nodeId);
             executions.insert(record);
         } catch (RuntimeException e) {
             running.decrementAndGet();
             throw e;
         }
         // from here on every path ends in complete(), which releases the concurrency slot
-        return launch(sandbox, record, command, plan, timeout, t0);
+        LiveExecution exec = new LiveExecution(record, plan.outputCapBytes(), t0, secrets.redactor());
+        live.put(record.id(), exec);
+        if (!queued) {
+            return launch(sandbox, exec, command, secrets, timeout);
+        }
+        dispatcher.execute(() -> dispatch(sandbox, exec, command, secrets, timeout));
+        return record;
     }
 
-    private Execution launch(Sandbox sandbox, Execution record, ExecCommand command, Plan plan, int timeout, long t0) {
-        LiveExecution exec = new LiveExecution(record, plan.outputCapBytes(), t0);
-        live.put(record.id(), exec);
-        ExecRequest request = new ExecRequest(command.argv(), command.env(), timeout * 1000L, command.stdin());
+    private void dispatch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets, int timeout) {
+        try {
+            dispatchPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            complete(exec, ExecResult.failedToRun("the server is stopping"), null);
+            return;
+        }
+        try {
+            if (exec.cancelRequested) {
+                complete(exec, new ExecResult(null, null, false, true, false, 0, null), null);
+                return;
+            }
+            Execution q = exec.initial;
+            Execution runningRecord = new Execution(q.id(), q.sandboxId(), q.accountId(), q.seq(), q.command(), q.argv(),
+                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, q.createdAt(), clock.instant(),
+                    null, 0, null, q.nodeId());
+            executions.update(runningRecord);
+            exec.initial = runningRecord;
+            launch(sandbox, exec, command, secrets, timeout);
+        } catch (RuncellException e) {
+            // launch() already completed the record as failed
+        } catch (RuntimeException e) {
+            LOG.error("dispatching execution {} failed", exec.initial.id(), e);
+            complete(exec, ExecResult.failedToRun("dispatch failed"), null);
+        } finally {
+            dispatchPermits.release();
+        }
+    }
+
+    private VaultService.Resolved resolveVaults(Principal caller, List<String> vaultIds) {
+        if (vaultIds.isEmpty()) {
+            return VaultService.Resolved.NONE;
+        }
+        if (vaults == null) {
+            throw RuncellException.invalid(FieldError.of("vault_ids", FieldError.Kind.INVALID_VALUE,
+                    "vaults are not available on this server"));
+        }
+        return vaults.resolve(caller, vaultIds);
+    }
+
+    private Execution launch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets,
+            int timeout) {
+        Execution record = exec.initial;
+        Map<String, String> env = command.env();
+        if (!secrets.env().isEmpty()) {
+            // the secrets live in this execution's environment only: not the sandbox's, not the record
+            Map<String, String> merged = new java.util.HashMap<>(command.env());
+            merged.putAll(secrets.env());
+            env = merged;
+        }
+        ExecRequest request = new ExecRequest(command.argv(), env, timeout * 1000L, command.stdin());
         try {
             ExecHandle handle = sandboxes.driverOf(sandbox).exec(sandbox.id(), request, exec);
             exec.handle = handle;
+            if (exec.cancelRequested) {
+                handle.kill();
+            }
             handle.completion().whenComplete((result, error) -> complete(exec, result, error));
         } catch (DriverException e) {
             ExecResult failed = ExecResult.failedToRun(e.getMessage());
@@ -138,6 +234,7 @@ public final class ExecutionService {
             } else {
                 status = ExecutionStatus.FAILED;
             }
+            exec.drainRedactors();
             Integer exitCode = r.exitCode() != null ? r.exitCode() : (r.signal() != null ? 128 + r.signal() : null);
             String errorText = r.error() != null ? "the command could not be run: " + r.error() : null;
             Execution done = exec.initial.finished(status, exitCode, r.signal(), r.oomKilled(), exec.output(),
@@ -166,7 +263,7 @@ public final class ExecutionService {
      * the wait runs out: check {@link Execution#status()}).
      */
     public Execution await(Principal caller, String executionId, Duration maxWait) {
-        Execution record = get(caller, executionId);
+        Execution record = find(caller, executionId);
         LiveExecution exec = live.get(executionId);
         if (exec == null || record.status().terminal()) {
             return record;
@@ -185,6 +282,12 @@ public final class ExecutionService {
 
     /** The caller's execution: live output while it runs; other accounts' executions are not found. */
     public Execution get(Principal caller, String executionId) {
+        caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
+        return find(caller, executionId);
+    }
+
+    private Execution find(Principal caller, String executionId) {
         caller.require(Scope.READ_VM);
         LiveExecution exec = live.get(executionId);
         if (exec != null) {
@@ -219,13 +322,16 @@ public final class ExecutionService {
     /** The execution with per-sandbox sequence number {@code seq} (Hostup pid). */
     public Execution getBySeq(Principal caller, String sandboxId, long seq) {
         caller.require(Scope.READ_VM);
-        sandboxes.getIncludingDestroyed(caller, sandboxId);
+        rates.charge(caller, EndpointClass.READ);
+        sandboxes.ownedIncludingDestroyed(caller, sandboxId);
         Execution stored = executions.findBySeq(sandboxId, seq).orElseThrow(ExecutionService::notFound);
-        return get(caller, stored.id());
+        return find(caller, stored.id());
     }
 
     public List<Execution> list(Principal caller, String sandboxId, int limit) {
-        sandboxes.getIncludingDestroyed(caller, sandboxId);
+        caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
+        sandboxes.ownedIncludingDestroyed(caller, sandboxId);
         return executions.listBySandbox(sandboxId, Math.max(1, Math.min(limit, MAX_LIST))).stream()
                 .map(e -> live.containsKey(e.id()) ? live.get(e.id()).current() : e)
                 .toList();
@@ -234,10 +340,15 @@ public final class ExecutionService {
     /** Kills the execution's process tree; the record ends {@code cancelled}. No-op if it already ended. */
     public Execution cancel(Principal caller, String executionId) {
         caller.require(Scope.WRITE_VM);
-        Execution record = get(caller, executionId);
+        rates.charge(caller, EndpointClass.MANAGE);
+        Execution record = find(caller, executionId);
         LiveExecution exec = live.get(executionId);
-        if (exec != null && exec.handle != null) {
-            exec.handle.kill();
+        if (exec != null) {
+            exec.cancelRequested = true;
+            ExecHandle handle = exec.handle;
+            if (handle != null) {
+                handle.kill();
+            }
             return await(caller, executionId, Duration.ofSeconds(10));
         }
         return record;
@@ -249,6 +360,10 @@ public final class ExecutionService {
      */
     public Optional<Runnable> subscribe(Principal caller, String executionId, ExecutionListener listener) {
         get(caller, executionId);
+        return follow(caller, executionId, listener);
+    }
+
+    private Optional<Runnable> follow(Principal caller, String executionId, ExecutionListener listener) {
         LiveExecution exec = live.get(executionId);
         if (exec == null) {
             return Optional.empty();

@@ -12,17 +12,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class LiveExecution implements OutputSink {
 
-    final Execution initial;
+    /** The record as inserted; replaced once when a queued execution is dispatched. */
+    volatile Execution initial;
     final OutputBuffer stdout;
     final OutputBuffer stderr;
     final long startNanos;
     final CompletableFuture<Execution> done = new CompletableFuture<>();
     private final List<ExecutionListener> listeners = new CopyOnWriteArrayList<>();
     volatile ExecHandle handle;
+    /** Cancel was asked before a queued execution was dispatched (or before its handle was set). */
+    volatile boolean cancelRequested;
     private long flushedVersion;
 
+    private final io.runcell.core.vault.Redactor.Stream stdoutRedactor;
+    private final io.runcell.core.vault.Redactor.Stream stderrRedactor;
+
     LiveExecution(Execution initial, long outputCap, long startNanos) {
+        this(initial, outputCap, startNanos, io.runcell.core.vault.Redactor.NONE);
+    }
+
+    LiveExecution(Execution initial, long outputCap, long startNanos, io.runcell.core.vault.Redactor redactor) {
         this.initial = initial;
+        this.stdoutRedactor = redactor.isEmpty() ? null : redactor.stream();
+        this.stderrRedactor = redactor.isEmpty() ? null : redactor.stream();
         this.stdout = new OutputBuffer(outputCap);
         this.stderr = new OutputBuffer(outputCap);
         this.startNanos = startNanos;
@@ -30,12 +42,36 @@ final class LiveExecution implements OutputSink {
 
     @Override
     public void stdout(byte[] buffer, int offset, int length) {
-        deliver(ExecutionListener.Stream.STDOUT, stdout, buffer, offset, length);
+        redactAndDeliver(ExecutionListener.Stream.STDOUT, stdoutRedactor, stdout, buffer, offset, length);
     }
 
     @Override
     public void stderr(byte[] buffer, int offset, int length) {
-        deliver(ExecutionListener.Stream.STDERR, stderr, buffer, offset, length);
+        redactAndDeliver(ExecutionListener.Stream.STDERR, stderrRedactor, stderr, buffer, offset, length);
+    }
+
+    private synchronized void redactAndDeliver(ExecutionListener.Stream stream, io.runcell.core.vault.Redactor.Stream redactor,
+            OutputBuffer target, byte[] buffer, int offset, int length) {
+        if (redactor == null) {
+            deliver(stream, target, buffer, offset, length);
+        } else {
+            byte[] clean = redactor.push(buffer, offset, length);
+            if (clean.length > 0) {
+                deliver(stream, target, clean, 0, clean.length);
+            }
+        }
+    }
+
+    /** Releases the output the redactors held back (the command ended): before the final record is built. */
+    synchronized void drainRedactors() {
+        if (stdoutRedactor != null) {
+            byte[] tail = stdoutRedactor.finish();
+            deliver(ExecutionListener.Stream.STDOUT, stdout, tail, 0, tail.length);
+        }
+        if (stderrRedactor != null) {
+            byte[] tail = stderrRedactor.finish();
+            deliver(ExecutionListener.Stream.STDERR, stderr, tail, 0, tail.length);
+        }
     }
 
     private synchronized void deliver(ExecutionListener.Stream stream, OutputBuffer target, byte[] buffer, int offset, int length) {

@@ -27,7 +27,15 @@ public final class FileService {
     private final SandboxService sandboxes;
     private final long maxDownloadBytes;
 
+    private final io.runcell.core.ratelimit.RateLimits rates;
+
     public FileService(SandboxService sandboxes, long maxDownloadBytes) {
+        this(sandboxes, maxDownloadBytes, io.runcell.core.ratelimit.RateLimits.NONE);
+    }
+
+    /** With rate limiting: uploads charge {@code MANAGE}, downloads {@code READ}. */
+    public FileService(SandboxService sandboxes, long maxDownloadBytes, io.runcell.core.ratelimit.RateLimits rates) {
+        this.rates = rates;
         this.sandboxes = sandboxes;
         this.maxDownloadBytes = maxDownloadBytes;
     }
@@ -40,6 +48,7 @@ public final class FileService {
     public void write(Principal caller, String sandboxId, WorkspacePath path, InputStream data, boolean autoStart) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.MANAGE);
         Sandbox s = autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
         List<String> argv = List.of("sh", "-c", "mkdir -p -- \"$(dirname -- \"$1\")\" && cat > \"$1\"", "sh", path.absolute());
         Captured r = run(s, argv, data, 64 * 1024);
@@ -52,6 +61,7 @@ public final class FileService {
     public byte[] read(Principal caller, String sandboxId, WorkspacePath path, boolean autoStart) {
         caller.require(Scope.READ_VM);
         caller.requireNotBlocked();
+        rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.READ);
         Sandbox s = autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
         Captured r = run(s, List.of("cat", "--", path.absolute()), null, maxDownloadBytes + 1);
         if (r.result.exitCode() == null || r.result.exitCode() != 0) {

@@ -8,6 +8,8 @@ import io.runcell.core.error.RuncellException;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.plan.PlanRepository;
+import io.runcell.core.ratelimit.EndpointClass;
+import io.runcell.core.ratelimit.RateLimits;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.SandboxDriver;
 import io.runcell.driver.spi.SandboxSpec;
@@ -43,10 +45,19 @@ public final class SandboxService {
     private final InstantSource clock;
     private final SandboxSettings settings;
     private final SandboxLocks locks = new SandboxLocks();
+    private final RateLimits rates;
 
     public SandboxService(
             SandboxRepository sandboxes, PlanRepository plans, Drivers drivers, Ids ids, InstantSource clock,
             SandboxSettings settings) {
+        this(sandboxes, plans, drivers, ids, clock, settings, RateLimits.NONE);
+    }
+
+    /** With rate limiting: reads charge {@link EndpointClass#READ}, state changes {@link EndpointClass#MANAGE}. */
+    public SandboxService(
+            SandboxRepository sandboxes, PlanRepository plans, Drivers drivers, Ids ids, InstantSource clock,
+            SandboxSettings settings, RateLimits rates) {
+        this.rates = rates;
         this.sandboxes = sandboxes;
         this.plans = plans;
         this.drivers = drivers;
@@ -59,6 +70,7 @@ public final class SandboxService {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         Plan plan = planOf(caller);
+        rates.charge(caller, EndpointClass.MANAGE, plan);
         String backend = request.backend() == null ? drivers.defaultBackend() : request.backend();
         if (!drivers.has(backend)) {
             throw RuncellException.invalid(FieldError.of("backend", FieldError.Kind.INVALID_VALUE,
@@ -86,17 +98,35 @@ public final class SandboxService {
     /** The caller's sandbox; destroyed ones and other accounts' are not found. */
     public Sandbox get(Principal caller, String id) {
         caller.require(Scope.READ_VM);
-        return find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound);
+        rates.charge(caller, EndpointClass.READ);
+        return owned(caller, id);
     }
 
     /** Like {@link #get} but also returns destroyed sandboxes (dialects that report a "killed" status). */
     public Sandbox getIncludingDestroyed(Principal caller, String id) {
+        caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
+        return ownedIncludingDestroyed(caller, id);
+    }
+
+    /**
+     * The caller's live sandbox without charging a rate limit: for core services whose own operation was already
+     * charged (an execution start looks up its sandbox). Dialects call {@link #get}.
+     */
+    public Sandbox owned(Principal caller, String id) {
+        caller.require(Scope.READ_VM);
+        return find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound);
+    }
+
+    /** {@link #owned} including destroyed sandboxes. */
+    public Sandbox ownedIncludingDestroyed(Principal caller, String id) {
         caller.require(Scope.READ_VM);
         return find(caller, id).orElseThrow(SandboxService::notFound);
     }
 
     public Sandbox getByNumber(Principal caller, long number) {
         caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
         return sandboxes.findByNumber(number)
                 .filter(s -> s.accountId().equals(caller.accountId()) && !s.destroyed())
                 .orElseThrow(SandboxService::notFound);
@@ -104,14 +134,16 @@ public final class SandboxService {
 
     public List<Sandbox> list(Principal caller, String afterId, int limit) {
         caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
         return sandboxes.listByAccount(caller.accountId(), GONE, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
     }
 
     public Sandbox setLabel(Principal caller, String id, String label) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        rates.charge(caller, EndpointClass.MANAGE);
         checkLabel(label);
-        get(caller, id);
+        owned(caller, id);
         return locks.with(id, () -> {
             Sandbox s = load(id);
             Sandbox updated = s.withLabel(label, clock.instant());
@@ -123,7 +155,8 @@ public final class SandboxService {
     public Sandbox start(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
-        get(caller, id);
+        rates.charge(caller, EndpointClass.MANAGE);
+        owned(caller, id);
         return startOwned(id);
     }
 
@@ -132,7 +165,7 @@ public final class SandboxService {
      * passed while it was stopped): InstaVM's "first execute spawns the VM".
      */
     public Sandbox ensureRunning(Principal caller, String id) {
-        Sandbox s = get(caller, id);
+        Sandbox s = owned(caller, id);
         if (s.state() == SandboxState.RUNNING && driverOf(s).isRunning(s.id()) && !lifetimePassed(s)) {
             return s;
         }
@@ -141,7 +174,7 @@ public final class SandboxService {
 
     /** Returns the sandbox if it can run commands now, else throws the matching not-running error. */
     public Sandbox requireRunning(Principal caller, String id) {
-        Sandbox s = get(caller, id);
+        Sandbox s = owned(caller, id);
         return switch (s.state()) {
             case RUNNING -> {
                 if (!driverOf(s).isRunning(s.id())) {
@@ -179,7 +212,8 @@ public final class SandboxService {
     public Sandbox stop(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
-        get(caller, id);
+        rates.charge(caller, EndpointClass.MANAGE);
+        owned(caller, id);
         return locks.with(id, () -> {
             Sandbox s = load(id);
             if (s.state() != SandboxState.RUNNING && s.state() != SandboxState.PROVISIONING) {
@@ -195,7 +229,8 @@ public final class SandboxService {
     public void destroy(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
-        get(caller, id);
+        rates.charge(caller, EndpointClass.MANAGE);
+        owned(caller, id);
         locks.with(id, () -> {
             Sandbox s = load(id);
             try {

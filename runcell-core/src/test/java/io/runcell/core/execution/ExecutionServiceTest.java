@@ -137,4 +137,19 @@ class ExecutionServiceTest {
         assertThat(stored.status()).isEqualTo(ExecutionStatus.LOST);
         assertThat(stored.stdout()).isEqualTo("partial");
     }
+
+    @Test
+    void queuedExecutionsAreStoredFirstThenDispatchedAndMayBeCancelledBeforeTheyRun() {
+        Sandbox s = running();
+        Execution queued = core.executions.enqueue(alice, s.id(), ExecCommand.shell("echo q", null));
+        assertThat(queued.status()).isEqualTo(ExecutionStatus.QUEUED);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (core.driver.runs.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(core.driver.runs).hasSize(1);
+        assertThat(core.executions.get(alice, queued.id()).status()).isEqualTo(ExecutionStatus.RUNNING);
+        core.driver.runs.get(0).finish(ExecResult.exited(0, 0));
+        assertThat(core.executions.await(alice, queued.id(), Duration.ofSeconds(1)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
 }

@@ -28,6 +28,9 @@ public final class CoreFixture {
     public final AccountService accounts;
     public final Authenticator auth;
     public final LifetimeReaper reaper;
+    public final CountingLimiter limiter = new CountingLimiter();
+    public final FakeKeys keys = new FakeKeys();
+    public final io.runcell.core.vault.VaultService vaults;
     public final Policies policies = new Policies();
     public final AuditLog audit;
     public final PowerService power;
@@ -36,8 +39,11 @@ public final class CoreFixture {
         store.plans.upsert(MemoryStore.plan(Plan.DEFAULT, maxSandboxes, maxConcurrent));
         Drivers drivers = new Drivers(List.of(driver), "scripted");
         SandboxSettings settings = new SandboxSettings("local", 200_000, 64);
-        sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings);
-        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local", ExecutionObserver.NONE, policies);
+        io.runcell.core.ratelimit.RateLimits rates = new io.runcell.core.ratelimit.RateLimits(limiter, store.plans);
+        sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings, rates);
+        vaults = new io.runcell.core.vault.VaultService(store.vaults, keys, ids, clock);
+        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local",
+                ExecutionObserver.NONE, policies, rates, vaults);
         accounts = new AccountService(store.accounts, store.keys, store.plans, ids, clock, Plan.DEFAULT);
         auth = new Authenticator(store.keys, store.accounts);
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");

@@ -38,7 +38,48 @@ public final class MemoryStore {
     public final Operations operations = new Operations();
 
     public static Plan plan(String name, int maxSandboxes, int maxConcurrent) {
-        return new Plan(name, maxSandboxes, maxConcurrent, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024);
+        return new Plan(name, maxSandboxes, maxConcurrent, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024,
+                0, 0, 0, Plan.DEFAULT_COMMAND_ALLOWLIST);
+    }
+
+    /** A plan with rates (requests per second; 0 = unlimited). */
+    public static Plan ratedPlan(String name, double exec, double manage, double read) {
+        return new Plan(name, 100, 32, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024,
+                exec, manage, read, Plan.DEFAULT_COMMAND_ALLOWLIST);
+    }
+
+    public final Vaults vaults = new Vaults();
+
+    public static final class Vaults implements io.runcell.core.vault.VaultRepository {
+        public final Map<String, io.runcell.core.vault.Vault> rows = new ConcurrentHashMap<>();
+        public final Map<String, io.runcell.core.vault.StoredSecret> secrets = new ConcurrentHashMap<>();
+        private static String key(String vaultId, String name) { return vaultId + "/" + name; }
+        private io.runcell.core.vault.Vault withNames(io.runcell.core.vault.Vault v) {
+            return new io.runcell.core.vault.Vault(v.id(), v.accountId(), v.name(), secrets.values().stream()
+                    .filter(s -> s.vaultId().equals(v.id())).map(io.runcell.core.vault.StoredSecret::name).sorted().toList(), v.createdAt());
+        }
+        @Override public void insert(io.runcell.core.vault.Vault v, List<io.runcell.core.vault.StoredSecret> ss) {
+            rows.put(v.id(), v);
+            ss.forEach(this::putSecret);
+        }
+        @Override public Optional<io.runcell.core.vault.Vault> findById(String id) { return Optional.ofNullable(rows.get(id)).map(this::withNames); }
+        @Override public List<io.runcell.core.vault.Vault> listByAccount(String a) {
+            return rows.values().stream().filter(v -> v.accountId().equals(a)).map(this::withNames)
+                    .sorted(Comparator.comparing(io.runcell.core.vault.Vault::id)).toList();
+        }
+        @Override public long countByAccount(String a) { return rows.values().stream().filter(v -> v.accountId().equals(a)).count(); }
+        @Override public void putSecret(io.runcell.core.vault.StoredSecret s) { secrets.put(key(s.vaultId(), s.name()), s); }
+        @Override public boolean deleteSecret(String vaultId, String name) { return secrets.remove(key(vaultId, name)) != null; }
+        @Override public void delete(String vaultId) {
+            rows.remove(vaultId);
+            secrets.values().removeIf(s -> s.vaultId().equals(vaultId));
+        }
+        @Override public List<io.runcell.core.vault.StoredSecret> secrets(String vaultId) {
+            return secrets.values().stream().filter(s -> s.vaultId().equals(vaultId))
+                    .sorted(Comparator.comparing(io.runcell.core.vault.StoredSecret::name)).toList();
+        }
+        @Override public List<io.runcell.core.vault.StoredSecret> allSecrets() { return List.copyOf(secrets.values()); }
+        @Override public void replaceCiphertexts(List<io.runcell.core.vault.StoredSecret> ss) { ss.forEach(this::putSecret); }
     }
 
     public static final class Accounts implements AccountRepository {

@@ -83,6 +83,35 @@ public final class Jdbc {
         }
     }
 
+    /** One statement of a transaction. */
+    public record Statement(String sql, Object... params) {}
+
+    /** Runs these writes in one transaction: all or none. */
+    public void transaction(List<Statement> statements) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (Statement st : statements) {
+                    try (PreparedStatement ps = prepare(c, st.sql(), st.params())) {
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
     /** Runs a write with a {@code RETURNING} clause; returns its first row, if it changed any. */
     public <T> Optional<T> updateReturning(String sql, RowMapper<T> mapper, Object... params) {
         lockWrites();
@@ -146,6 +175,7 @@ public final class Jdbc {
             case Boolean b -> ps.setBoolean(index, b);
             case Integer n -> ps.setInt(index, n);
             case Long n -> ps.setLong(index, n);
+            case Double n -> ps.setDouble(index, n);
             case String s -> ps.setString(index, s);
             default -> throw new IllegalArgumentException("unsupported parameter type " + value.getClass());
         }

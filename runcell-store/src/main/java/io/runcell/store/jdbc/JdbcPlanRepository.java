@@ -12,10 +12,11 @@ public final class JdbcPlanRepository implements PlanRepository {
 
     private static final String COLUMNS = "name, max_sandboxes, max_concurrent_executions, default_lifetime_seconds,"
             + " max_lifetime_seconds, default_memory_mb, max_memory_mb, default_vcpus, max_vcpus, default_pids_max,"
-            + " max_pids_max, default_exec_timeout_seconds, max_exec_timeout_seconds, output_cap_bytes";
+            + " max_pids_max, default_exec_timeout_seconds, max_exec_timeout_seconds, output_cap_bytes,"
+            + " exec_rate_per_second, manage_rate_per_second, read_rate_per_second, command_allowlist";
 
     private static final String UPSERT = "INSERT INTO plans (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+            + " VALUES (" + Jdbc.placeholders(18) + ") ON CONFLICT (name) DO UPDATE SET"
             + " max_sandboxes = excluded.max_sandboxes,"
             + " max_concurrent_executions = excluded.max_concurrent_executions,"
             + " default_lifetime_seconds = excluded.default_lifetime_seconds,"
@@ -28,7 +29,11 @@ public final class JdbcPlanRepository implements PlanRepository {
             + " max_pids_max = excluded.max_pids_max,"
             + " default_exec_timeout_seconds = excluded.default_exec_timeout_seconds,"
             + " max_exec_timeout_seconds = excluded.max_exec_timeout_seconds,"
-            + " output_cap_bytes = excluded.output_cap_bytes";
+            + " output_cap_bytes = excluded.output_cap_bytes,"
+            + " exec_rate_per_second = excluded.exec_rate_per_second,"
+            + " manage_rate_per_second = excluded.manage_rate_per_second,"
+            + " read_rate_per_second = excluded.read_rate_per_second,"
+            + " command_allowlist = excluded.command_allowlist";
 
     private final Jdbc jdbc;
 
@@ -51,7 +56,8 @@ public final class JdbcPlanRepository implements PlanRepository {
         jdbc.update(UPSERT, p.name(), p.maxSandboxes(), p.maxConcurrentExecutions(), p.defaultLifetimeSeconds(),
                 p.maxLifetimeSeconds(), p.defaultMemoryMb(), p.maxMemoryMb(), p.defaultVcpus(), p.maxVcpus(),
                 p.defaultPidsMax(), p.maxPidsMax(), p.defaultExecTimeoutSeconds(), p.maxExecTimeoutSeconds(),
-                p.outputCapBytes());
+                p.outputCapBytes(), p.execRatePerSecond(), p.manageRatePerSecond(), p.readRatePerSecond(),
+                JsonText.ofList(p.commandAllowlist()));
     }
 
     private static Plan map(ResultSet rs) throws SQLException {
@@ -60,6 +66,8 @@ public final class JdbcPlanRepository implements PlanRepository {
                 rs.getInt("default_memory_mb"), rs.getInt("max_memory_mb"), rs.getInt("default_vcpus"),
                 rs.getInt("max_vcpus"), rs.getInt("default_pids_max"), rs.getInt("max_pids_max"),
                 rs.getInt("default_exec_timeout_seconds"), rs.getInt("max_exec_timeout_seconds"),
-                rs.getLong("output_cap_bytes"));
+                rs.getLong("output_cap_bytes"), rs.getDouble("exec_rate_per_second"),
+                rs.getDouble("manage_rate_per_second"), rs.getDouble("read_rate_per_second"),
+                JsonText.toList(rs.getString("command_allowlist")));
     }
 }

@@ -1,0 +1,120 @@
+package io.runcell.bench;
+
+import io.runcell.server.RuncellServer;
+import io.runcell.server.ServerConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Accepted executions per second: N concurrent clients post async native executions ({@code wait: false}) for
+ * D seconds against one in-process node, as an account on the {@code unlimited} plan. An execution counts when
+ * its 202 arrives (its record is stored durably by then). Prints accepted/s and the accept latency percentiles.
+ *
+ * <p>Usage: {@code Throughput CLIENTS SECONDS SANDBOXES}
+ */
+public final class Throughput {
+
+    private static final Pattern ID = Pattern.compile("\"id\":\"([a-z]+_[0-9a-z]+)\"");
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int sandboxCount = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        Path dir = Files.createTempDirectory("runcell-throughput-");
+        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
+            String adminKey = server.bootstrap().orElseThrow().key().token();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            String base = server.baseUrl();
+            String account = id(post(http, base, adminKey, "/runcell/v1/accounts", "{\"name\":\"bench\",\"plan\":\"unlimited\"}"));
+            String keyJson = post(http, base, adminKey, "/runcell/v1/accounts/" + account + "/keys",
+                    "{\"name\":\"bench\",\"scopes\":[\"read:vm\",\"write:vm\"]}");
+            String key = keyJson.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+            List<String> sandboxes = new ArrayList<>();
+            for (int i = 0; i < sandboxCount; i++) {
+                sandboxes.add(id(post(http, base, key, "/runcell/v1/sandboxes", "{}")));
+            }
+            String body = "{\"argv\":[\"true\"],\"wait\":false}";
+            // warm up
+            for (int i = 0; i < 200; i++) {
+                post(http, base, key, "/runcell/v1/sandboxes/" + sandboxes.get(i % sandboxCount) + "/executions", body);
+            }
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            long t0 = System.nanoTime();
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < clients; c++) {
+                    final int client = c;
+                    pool.submit(() -> {
+                        long[] lat = new long[1 << 20];
+                        int n = 0;
+                        int i = 0;
+                        while (System.nanoTime() < end) {
+                            String path = "/runcell/v1/sandboxes/" + sandboxes.get((client + i++) % sandboxCount) + "/executions";
+                            long s = System.nanoTime();
+                            int status;
+                            try {
+                                status = send(http, base, key, path, body).statusCode();
+                            } catch (Exception e) {
+                                status = -1;
+                            }
+                            if (status == 202) {
+                                accepted.incrementAndGet();
+                                if (n < lat.length) {
+                                    lat[n++] = System.nanoTime() - s;
+                                }
+                            } else {
+                                refused.incrementAndGet();
+                            }
+                        }
+                        latencies.add(java.util.Arrays.copyOf(lat, n));
+                        return null;
+                    });
+                }
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long[] all = latencies.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+            double p50 = all.length == 0 ? 0 : all[(int) ((all.length - 1) * 0.50)] / 1e6;
+            double p99 = all.length == 0 ? 0 : all[(int) ((all.length - 1) * 0.99)] / 1e6;
+            System.out.printf("RESULT clients=%d seconds=%.1f sandboxes=%d accepted=%d refused=%d accepted_per_s=%.0f"
+                    + " accept_p50_ms=%.2f accept_p99_ms=%.2f%n", clients, elapsed, sandboxCount, accepted.get(),
+                    refused.get(), accepted.get() / elapsed, p50, p99);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String base, String key, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String post(HttpClient http, String base, String key, String path, String body) throws Exception {
+        HttpResponse<String> r = send(http, base, key, path, body);
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    private static String id(String json) {
+        Matcher m = ID.matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no id in " + json);
+        }
+        return m.group(1);
+    }
+}
