@@ -9,6 +9,8 @@ import io.runcell.api.common.Bodies;
 import io.runcell.api.common.Json;
 import io.runcell.core.Engine;
 import io.runcell.core.account.Principal;
+import io.runcell.core.error.ErrorCode;
+import io.runcell.core.error.RuncellException;
 import io.runcell.core.execution.ExecCommand;
 import io.runcell.core.execution.Execution;
 import io.runcell.core.id.Ids;
@@ -68,7 +70,7 @@ final class ExecuteResource {
     private void execute(ServerRequest req, ServerResponse res) {
         CommandRequest cmd = CommandRequest.parse(req);
         Principal p = api.principal(req, cmd.apiKey());
-        Execution started = start(p, cmd);
+        Execution started = start(p, cmd, false);
         Execution e = engine.executions().await(p, started.id(), Duration.ofSeconds(cmd.timeout()));
         if (!e.status().terminal()) {
             ObjectNode o = Json.object();
@@ -85,7 +87,7 @@ final class ExecuteResource {
     private void executeAsync(ServerRequest req, ServerResponse res) {
         CommandRequest cmd = CommandRequest.parse(req);
         Principal p = api.principal(req, cmd.apiKey());
-        Execution started = start(p, cmd);
+        Execution started = start(p, cmd, true);
         ObjectNode o = Json.object();
         o.put("task_id", started.id());
         o.put("session_id", Ids.sandboxIdToUuid(started.sandboxId()));
@@ -99,9 +101,12 @@ final class ExecuteResource {
         Json.send(res, Status.OK_200, InstaVmJson.task(e, engine.clock().instant()));
     }
 
-    /** Starts the command in the named session, or in a new session with the plan's defaults when none is named. */
-    private Execution start(Principal p, CommandRequest cmd) {
-        rejectUnknownVaults(cmd.vaultIds());
+    /**
+     * Starts the command in the named session, or in a new session with the plan's defaults when none is named;
+     * {@code queued}: hand it to the core's dispatcher and return at once (execute_async).
+     */
+    private Execution start(Principal p, CommandRequest cmd, boolean queued) {
+        rejectUnusableVaults(p, cmd.vaultIds());
         String sandboxId;
         if (cmd.sessionId() == null) {
             sandboxId = engine.sandboxes().create(p, new SandboxRequest(null, null, null, null, null,
@@ -109,18 +114,37 @@ final class ExecuteResource {
         } else {
             sandboxId = InstaVmApi.sandboxId(cmd.sessionId());
         }
-        ExecCommand command = new ExecCommand(cmd.argv(), cmd.text(), Map.of(), null, true, null, PolicyProfile.OPEN);
-        return engine.executions().start(p, sandboxId, command);
+        ExecCommand command = new ExecCommand(cmd.argv(), cmd.text(), Map.of(), null, true, null, PolicyProfile.OPEN,
+                cmd.vaultIds());
+        return queued ? engine.executions().enqueue(p, sandboxId, command) : engine.executions().start(p, sandboxId, command);
     }
 
-    /** No vault store exists yet, so every named vault is unknown. */
-    private static void rejectUnknownVaults(List<String> vaultIds) {
+    /**
+     * FastAPI reports every bad item of a list, so each id is checked on its own: an unknown or another account's
+     * vault is a {@code value_error} at its index.
+     */
+    private void rejectUnusableVaults(Principal p, List<String> vaultIds) {
+        if (vaultIds.isEmpty()) {
+            return;
+        }
         List<ValidationFailed.Item> items = new ArrayList<>();
         for (int i = 0; i < vaultIds.size(); i++) {
-            items.add(new ValidationFailed.Item(List.of("body", "vault_ids", i), "Value error, Unknown vault id", "value_error"));
+            try {
+                if (engine.vaults() == null) {
+                    throw new RuncellException(ErrorCode.INVALID_REQUEST, "vaults are not available on this server");
+                }
+                engine.vaults().requireUsable(p, List.of(vaultIds.get(i)));
+            } catch (RuncellException e) {
+                if (e.code() != ErrorCode.INVALID_REQUEST) {
+                    throw e;
+                }
+                items.add(new ValidationFailed.Item(List.of("body", "vault_ids", i), "Value error, Unknown vault id", "value_error"));
+            }
         }
         if (!items.isEmpty()) {
             throw new ValidationFailed(items);
         }
+        // the count limit and the rest are the core's, checked on the whole list
+        engine.vaults().requireUsable(p, vaultIds);
     }
 }

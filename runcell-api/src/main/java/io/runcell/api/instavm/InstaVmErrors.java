@@ -70,9 +70,17 @@ final class InstaVmErrors implements ErrorMapper {
         };
     }
 
+    /** {@code ["body", name]}, or {@code ["body", name, i]} for a core field {@code name[i]}. */
+    static List<Object> loc(String field) {
+        var m = java.util.regex.Pattern.compile("([a-z_]+)\\[(\\d{1,9})]").matcher(field);
+        if (m.matches()) {
+            return List.of("body", WIRE_NAMES.getOrDefault(m.group(1), m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        return List.of("body", WIRE_NAMES.getOrDefault(field, field));
+    }
+
     static ValidationFailed.Item item(FieldError f) {
-        String field = WIRE_NAMES.getOrDefault(f.field(), f.field());
-        List<Object> loc = List.of("body", field);
+        List<Object> loc = loc(f.field());
         String limit = f.limit() == null ? "" : Long.toString(f.limit());
         return switch (f.kind()) {
             case MISSING -> new ValidationFailed.Item(loc, "Field required", "missing");

@@ -87,6 +87,25 @@ class InstaVmExecuteIT {
     }
 
     @Test
+    void vaultSecretsAreInjectedAndRedactedAndForeignVaultsRejectedAtTheirIndex() {
+        String vault = server.http().bearer(api.key).post("/runcell/v1/vaults",
+                "{\"name\":\"db\",\"secrets\":{\"DB_PASSWORD\":\"s3cr3t-value\"}}").json().get("id").asText();
+        String foreign = server.http().bearer(other.key).post("/runcell/v1/vaults",
+                "{\"name\":\"theirs\",\"secrets\":{\"X\":\"y\"}}").json().get("id").asText();
+        Http.Response r = api.http.post("/execute", "{\"command\":\"echo $DB_PASSWORD; echo ${#DB_PASSWORD}\","
+                + "\"language\":\"bash\",\"vault_ids\":[\"" + vault + "\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("stdout").asText()).isEqualTo("[REDACTED:DB_PASSWORD]\n12\n");
+
+        Http.Response bad = api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[\"" + vault + "\",\""
+                + foreign + "\",\"vlt_nope\"]}");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.body()).isEqualTo("{\"detail\":["
+                + "{\"loc\":[\"body\",\"vault_ids\",1],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"},"
+                + "{\"loc\":[\"body\",\"vault_ids\",2],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"}]}");
+    }
+
+    @Test
     void memoryMbIsEnforced() {
         String small = server.http().post("/v1/sessions/session",
                 "{\"api_key\":\"" + api.key + "\",\"memory_mb\":128}").json().get("session_id").asText();
