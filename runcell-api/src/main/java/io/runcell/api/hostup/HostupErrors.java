@@ -3,6 +3,7 @@ package io.runcell.api.hostup;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.runcell.api.common.RateLimitHeaders;
 import io.runcell.api.common.ErrorMapper;
 import io.runcell.api.common.MalformedBodyException;
 import io.runcell.api.common.Problem;
@@ -39,7 +40,7 @@ final class HostupErrors implements ErrorMapper {
     public void render(ServerRequest req, ServerResponse res, RuncellException e) {
         Wire wire = wire(e.code());
         if (e.code() == ErrorCode.RATE_LIMITED) {
-            RateLimitHeaders.of(e.retryAfterSeconds(), clock.instant()).forEach(res::header);
+            RateLimitHeaders.of(e).forEach(res::header);
         }
         String detail = switch (e.code()) {
             case INVALID_REQUEST -> req.prologue().method() == Method.GET ? PARAMS_INVALID : BODY_INVALID;

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.runcell.api.common.ErrorMapper;
 import io.runcell.api.common.MalformedBodyException;
 import io.runcell.api.common.Problem;
+import io.runcell.api.common.RateLimitHeaders;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
@@ -27,14 +28,9 @@ final class NativeErrors implements ErrorMapper {
     @Override
     public void render(ServerRequest req, ServerResponse res, RuncellException e) {
         ErrorCode code = e.code();
-        if (e.retryAfterSeconds() > 0) {
-            res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        if (code == ErrorCode.RATE_LIMITED) {
+            RateLimitHeaders.of(e).forEach(res::header);
         }
-        e.rateLimit().ifPresent(limit -> {
-            res.header("X-RateLimit-Limit", Long.toString(limit.limit()));
-            res.header("X-RateLimit-Remaining", Long.toString(limit.remaining()));
-            res.header("X-RateLimit-Reset", Long.toString(limit.resetSeconds()));
-        });
         List<Problem.Item> items = e.fieldErrors().stream()
                 .map(f -> new Problem.Item("/" + f.field(), f.detail(), kindCode(f.kind())))
                 .toList();

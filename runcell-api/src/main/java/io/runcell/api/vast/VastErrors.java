@@ -29,7 +29,9 @@ final class VastErrors implements ErrorMapper {
             if (e.retryAfterSeconds() > 0) {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
             }
-            Json.send(res, Status.create(429), Json.object().put("detail", rateLimitDetail(execute)));
+            String threshold = e.rateLimit().map(info -> formatSeconds(info.minIntervalSeconds()))
+                    .orElse(execute ? "1.5" : "1.0");
+            Json.send(res, Status.create(429), Json.object().put("detail", rateLimitDetail(threshold)));
             return;
         }
         switch (code) {
@@ -76,8 +78,15 @@ final class VastErrors implements ErrorMapper {
     }
 
     /** Vast's 429 text: the endpoint's minimum interval between calls, in seconds. */
-    static String rateLimitDetail(boolean execute) {
-        return "API requests too frequent endpoint threshold=" + (execute ? "1.5" : "1.0");
+    static String rateLimitDetail(String thresholdSeconds) {
+        return "API requests too frequent endpoint threshold=" + thresholdSeconds;
+    }
+
+    /** Seconds as Vast prints them: at least one decimal ({@code 1.0}, {@code 1.5}, {@code 0.25}). */
+    static String formatSeconds(double seconds) {
+        String text = java.math.BigDecimal.valueOf(seconds).setScale(3, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString();
+        return text.contains(".") ? text : text + ".0";
     }
 
     static boolean isExecute(ServerRequest req) {

@@ -3,20 +3,13 @@ package io.runcell.api.hostup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runcell.core.error.ErrorCode;
-import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HostupErrorsTest {
 
     @Test
-    void rateLimitAnswersCarryRetryAfterAndRateLimitHeaders() {
+    void rateLimitMapsToHostupsCode() {
         assertThat(HostupErrors.wire(ErrorCode.RATE_LIMITED)).isEqualTo(new HostupErrors.Wire(429, "rate_limited", "Too many requests"));
-        Map<String, String> h = RateLimitHeaders.of(30, Instant.ofEpochSecond(1_000));
-        assertThat(h).containsEntry("Retry-After", "30")
-                .containsEntry("X-RateLimit-Remaining", "0")
-                .containsEntry("X-RateLimit-Reset", "1030");
-        assertThat(RateLimitHeaders.of(0, Instant.ofEpochSecond(1_000))).containsEntry("Retry-After", "1");
     }
 
     @Test

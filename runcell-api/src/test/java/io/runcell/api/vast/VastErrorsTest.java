@@ -9,8 +9,11 @@ class VastErrorsTest {
 
     @Test
     void rateLimitDetailNamesTheEndpointsThreshold() {
-        assertThat(VastErrors.rateLimitDetail(true)).isEqualTo("API requests too frequent endpoint threshold=1.5");
-        assertThat(VastErrors.rateLimitDetail(false)).isEqualTo("API requests too frequent endpoint threshold=1.0");
+        assertThat(VastErrors.rateLimitDetail("1.5")).isEqualTo("API requests too frequent endpoint threshold=1.5");
+        assertThat(VastErrors.formatSeconds(1.0)).isEqualTo("1.0");
+        assertThat(VastErrors.formatSeconds(1.5)).isEqualTo("1.5");
+        assertThat(VastErrors.formatSeconds(0.5)).isEqualTo("0.5");
+        assertThat(VastErrors.formatSeconds(1.0 / 3)).isEqualTo("0.333");
     }
 
     @Test
