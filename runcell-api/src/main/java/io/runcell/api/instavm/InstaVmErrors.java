@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.runcell.api.common.ErrorMapper;
 import io.runcell.api.common.Json;
 import io.runcell.api.common.MalformedBodyException;
+import io.runcell.api.common.RateLimitHeaders;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
@@ -29,7 +30,9 @@ final class InstaVmErrors implements ErrorMapper {
             renderValidation(res, new ValidationFailed(e.fieldErrors().stream().map(InstaVmErrors::item).toList()));
             return;
         }
-        if (e.retryAfterSeconds() > 0) {
+        if (code == ErrorCode.RATE_LIMITED) {
+            RateLimitHeaders.of(e).forEach(res::header);
+        } else if (e.retryAfterSeconds() > 0) {
             res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         if (code == ErrorCode.UNAUTHORIZED) {

@@ -55,5 +55,6 @@ class InstaVmRateLimitIT {
         assertThat(limited.json().size()).isEqualTo(1);
         assertThat(limited.json().get("detail").asText()).isNotBlank();
         assertThat(Long.parseLong(limited.header("retry-after"))).isBetween(1L, 2L);
+        assertThat(limited.header("x-ratelimit-remaining")).isEqualTo("0");
     }
 }
