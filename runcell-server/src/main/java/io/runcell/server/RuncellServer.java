@@ -3,6 +3,7 @@ package io.runcell.server;
 import io.helidon.webserver.WebServer;
 import io.runcell.api.common.RequestIds;
 import io.runcell.api.hostup.HostupApi;
+import io.runcell.api.instavm.InstaVmApi;
 import io.runcell.api.nativeapi.NativeApi;
 import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
@@ -123,6 +124,7 @@ public final class RuncellServer implements AutoCloseable {
                             .register(VastApi.V0, vast)
                             .register(VastApi.V1, vast.v1())
                             .register(HostupApi.PREFIX, new HostupApi(engine))
+                            .register("/", new InstaVmApi(engine))
                             .register("/", ops))
                     .build()
                     .start();

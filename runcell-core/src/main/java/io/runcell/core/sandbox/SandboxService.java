@@ -256,7 +256,8 @@ public final class SandboxService {
 
     /**
      * After a restart of this node: nothing of the previous run is alive (the backends tie their processes to the
-     * server's), so running sandboxes become stopped with their workspaces intact.
+     * server's), so running sandboxes become stopped with their workspaces intact, except those whose stored
+     * deadline passed while the server was down: they are expired (workspace wiped) as the reaper would have.
      */
     public void recoverAfterRestart() {
         List<Sandbox> live = sandboxes.listByStates(EnumSet.complementOf(EnumSet.of(SandboxState.DESTROYED)), settings.nodeId());
@@ -277,7 +278,12 @@ public final class SandboxService {
         int stopped = 0;
         for (Sandbox s : live) {
             if (s.state() == SandboxState.RUNNING || s.state() == SandboxState.PROVISIONING) {
-                sandboxes.update(s.withState(SandboxState.STOPPED, "stopped by a server restart", now));
+                if (lifetimePassed(s)) {
+                    // its stored deadline passed while the server was down: expire it as the reaper would have
+                    expire(s);
+                } else {
+                    sandboxes.update(s.withState(SandboxState.STOPPED, "stopped by a server restart", now));
+                }
                 stopped++;
             }
         }

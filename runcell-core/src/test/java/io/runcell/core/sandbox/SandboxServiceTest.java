@@ -113,4 +113,15 @@ class SandboxServiceTest {
         assertThat(core.sandboxes.get(alice, s.id()).state()).isEqualTo(SandboxState.STOPPED);
         assertThat(core.driver.events).contains("recover:1");
     }
+
+    @Test
+    void restartRecoveryExpiresSandboxesWhoseDeadlinePassedWhileDown() {
+        Sandbox due = core.sandboxes.create(alice, lifetime(30, true));
+        Sandbox notYet = core.sandboxes.create(alice, lifetime(120, true));
+        core.clock.advance(Duration.ofSeconds(31));
+        core.sandboxes.recoverAfterRestart();
+        assertThat(core.sandboxes.get(alice, due.id()).state()).isEqualTo(SandboxState.EXPIRED);
+        assertThat(core.driver.events).contains("reset:" + due.id()).doesNotContain("reset:" + notYet.id());
+        assertThat(core.sandboxes.get(alice, notYet.id()).state()).isEqualTo(SandboxState.STOPPED);
+    }
 }

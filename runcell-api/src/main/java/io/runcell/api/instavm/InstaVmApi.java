@@ -1,0 +1,62 @@
+package io.runcell.api.instavm;
+
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.runcell.api.common.Credentials;
+import io.runcell.api.common.Guard;
+import io.runcell.core.Engine;
+import io.runcell.core.account.Principal;
+import io.runcell.core.error.ErrorCode;
+import io.runcell.core.error.RuncellException;
+import io.runcell.core.id.Ids;
+import java.util.Optional;
+
+/** Registers InstaVM's resources at the server root ({@code /execute}, {@code /v1/sessions/...}). */
+public final class InstaVmApi implements HttpService {
+
+    private final Engine engine;
+    private final InstaVmErrors errors = new InstaVmErrors();
+    private final Guard guard = new Guard(errors);
+
+    public InstaVmApi(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        new SessionResource(engine, this).register(rules);
+        new ExecuteResource(engine, this).register(rules);
+        new FileResource(engine, this).register(rules);
+    }
+
+    /** Wraps a handler so that pydantic-style validation failures and core errors answer in FastAPI's shape. */
+    Handler handler(Guard.Action action) {
+        return guard.wrap((req, res) -> {
+            try {
+                action.handle(req, res);
+            } catch (ValidationFailed e) {
+                errors.renderValidation(res, e);
+            }
+        });
+    }
+
+    /** The caller: {@code X-API-Key}, else {@code Authorization: Bearer}, else {@code api_key} from the body. */
+    Principal principal(ServerRequest req, String bodyKey) {
+        Optional<String> key = Credentials.header(req, Credentials.X_API_KEY)
+                .or(() -> Credentials.bearer(req))
+                .or(() -> Optional.ofNullable(bodyKey).map(String::strip).filter(k -> !k.isEmpty()));
+        if (key.isEmpty()) {
+            throw new RuncellException(ErrorCode.UNAUTHORIZED, "Not authenticated");
+        }
+        return engine.authenticator().tryAuthenticate(key.get())
+                .orElseThrow(() -> new RuncellException(ErrorCode.UNAUTHORIZED, "Invalid API key"));
+    }
+
+    /** The sandbox id of an InstaVM session id (a UUID); unknown shapes are simply not found. */
+    static String sandboxId(String sessionId) {
+        return Ids.sandboxIdFromUuid(sessionId == null ? "" : sessionId.strip())
+                .orElseThrow(() -> RuncellException.of(ErrorCode.SANDBOX_NOT_FOUND));
+    }
+}

@@ -1,0 +1,104 @@
+package io.runcell.testing.instavm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runcell.testing.Http;
+import io.runcell.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code /upload} (multipart) and {@code /download} (form fields, base64 content) through the sandbox. */
+class InstaVmFilesIT {
+
+    static final String BOUNDARY = "----runcellBoundary7MA4YWxkTrZu0gW";
+    static TestServer server;
+    static InstaVmFixture api;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        api = new InstaVmFixture(server, server.newAccountKey("files"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Http.Response upload(Map<String, String> fields, String fileName, byte[] data) {
+        return api.http.sendBytes("POST", "/upload", InstaVmFixture.multipart(BOUNDARY, fields, fileName, data),
+                Map.of("Content-Type", "multipart/form-data; boundary=" + BOUNDARY));
+    }
+
+    static Http.Response downloadForm(String session, String field, String path) {
+        String body = "session_id=" + session + "&" + field + "=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return api.http.send("POST", "/download", body, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
+    @Test
+    void uploadThenDownloadRoundTripsBinaryData() {
+        String session = api.createSession(120);
+        byte[] data = new byte[70_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("session_id", session);
+        fields.put("remote_path", "/workspace/data/blob.bin");
+        fields.put("recursive", "false");
+        Http.Response up = upload(fields, "blob.bin", data);
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(up.json().get("path").asText()).isEqualTo("/workspace/data/blob.bin");
+        assertThat(api.stdout(session, "wc -c < /workspace/data/blob.bin")).isEqualTo("70000\n");
+
+        Http.Response down = downloadForm(session, "filename", "data/blob.bin");
+        assertThat(down.status()).as(down.body()).isEqualTo(200);
+        JsonNode json = down.json();
+        assertThat(Base64.getDecoder().decode(json.get("content").asText())).isEqualTo(data);
+        assertThat(json.get("size").asInt()).isEqualTo(70_000);
+
+        Http.Response viaJson = api.http.post("/download", "{\"session_id\":\"" + session + "\",\"remote_path\":\"/workspace/data/blob.bin\"}");
+        assertThat(Base64.getDecoder().decode(viaJson.json().get("content").asText())).isEqualTo(data);
+    }
+
+    @Test
+    void createdFileIsDownloadableAndMissingFileIs404() {
+        String session = api.createSession(120);
+        api.bash(session, "printf 'héllo' > /workspace/out.txt");
+        Http.Response down = downloadForm(session, "remote_path", "/workspace/out.txt");
+        assertThat(new String(Base64.getDecoder().decode(down.json().get("content").asText()), StandardCharsets.UTF_8)).isEqualTo("héllo");
+        Http.Response missing = downloadForm(session, "filename", "nope.txt");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("detail").isTextual()).isTrue();
+    }
+
+    @Test
+    void pathTraversalIsRejected() {
+        String session = api.createSession(120);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("session_id", session);
+        fields.put("remote_path", "/workspace/../etc/passwd");
+        Http.Response up = upload(fields, "x", "pwned".getBytes(StandardCharsets.UTF_8));
+        assertThat(up.status()).isEqualTo(422);
+        assertThat(up.body()).isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"remote_path\"],\"msg\":\"Value error, remote_path must not contain '..'\",\"type\":\"value_error\"}]}");
+        fields.put("remote_path", "/etc/cron.d/x");
+        assertThat(upload(fields, "x", "pwned".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(422);
+        Http.Response down = downloadForm(session, "remote_path", "../../etc/shadow");
+        assertThat(down.status()).isEqualTo(422);
+        assertThat(down.json().get("detail").get(0).get("loc").toString()).isEqualTo("[\"body\",\"remote_path\"]");
+    }
+
+    @Test
+    void uploadWithoutFileOrSessionIsAValidationError() {
+        Http.Response r = upload(Map.of("remote_path", "a.txt"), null, null);
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.body()).isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"file\"],\"msg\":\"Field required\",\"type\":\"missing\"},"
+                + "{\"loc\":[\"body\",\"session_id\"],\"msg\":\"Field required\",\"type\":\"missing\"}]}");
+    }
+}
