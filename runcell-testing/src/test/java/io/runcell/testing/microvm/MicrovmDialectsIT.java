@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Every dialect's exec flow on microvm sandboxes (QEMU, TCG here), on one server whose default backend is
  * {@code microvm}. Boots are slow, so Vast and Hostup share one VM: the instance Vast creates is driven through
- * Hostup's agent exec and its workspace listed back through Vast.
+ * Hostup's agent exec and its workspace listed back through Vast; InstaVM's session spawns the second (and last).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MicrovmDialectsIT {
@@ -151,5 +151,45 @@ class MicrovmDialectsIT {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json()).isEqualTo(Http.JSON.createObjectNode().put("success", false)
                 .put("error", "invalid_args").put("msg", "Invalid command given."));
+    }
+
+    // --- InstaVM: POST /execute spawns the session's sandbox on the default backend (microvm)
+
+    @Test
+    @Order(3)
+    void instaVmExecuteRunsBashAndPythonInTheSessionsMicrovm() {
+        Http insta = server.http().withHeader("X-API-Key", key);
+        Http.Response created = server.http().post("/v1/sessions/session",
+                Http.JSON.createObjectNode().put("api_key", key).put("vm_lifetime_seconds", 600).toString());
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        String session = created.json().get("session_id").asText();
+        assertThat(insta.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("pending");
+
+        Http.Response bash = insta.post("/execute", Http.JSON.createObjectNode().put("command", "echo hi; echo oops >&2; exit 3")
+                .put("language", "bash").put("session_id", session).toString());
+        assertThat(bash.status()).as(bash.body()).isEqualTo(200);
+        JsonNode r = bash.json();
+        assertThat(r.get("stdout").asText()).isEqualTo("hi\n");
+        assertThat(r.get("stderr").asText()).isEqualTo("oops\n");
+        assertThat(r.get("exit_code").asInt()).isEqualTo(3);
+        assertThat(r.get("session_id").asText()).isEqualTo(session);
+        assertThat(r.get("task_id").asText()).startsWith("exe_");
+        assertThat(r.get("execution_time").isNumber()).isTrue();
+        assertThat(insta.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("active");
+
+        Http.Response py = insta.post("/execute", Http.JSON.createObjectNode()
+                .put("command", "import sys; print(sys.version_info[0]); print(2 + 3)").put("language", "python")
+                .put("session_id", session).toString());
+        assertThat(py.status()).as(py.body()).isEqualTo(200);
+        assertThat(py.json().get("stdout").asText()).isEqualTo("3\n5\n");
+        assertThat(py.json().get("exit_code").asInt()).isZero();
+
+        // the session's sandbox is a second microvm of the account, next to the Vast/Hostup one
+        JsonNode sandboxes = user.get("/runcell/v1/sandboxes").json().get("data");
+        assertThat(sandboxes).hasSize(2);
+        assertThat(sandboxes.findValuesAsText("backend")).containsOnly("microvm");
+        String nics = insta.post("/execute", Http.JSON.createObjectNode().put("command", "ls /sys/class/net | tr '\\n' ' '")
+                .put("language", "bash").put("session_id", session).toString()).json().get("stdout").asText();
+        assertThat(nics).contains("lo").doesNotContain("eth0");
     }
 }
