@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *   <li>Server B ({@code --microvm-pool 1}): one create to teach the pool the shape (destroyed at once), a wait
  *       until a VM is pooled, then create + first execution from the pool; then the idle RSS of the VMs.</li>
  * </ol>
- * Args: {@code EXECS IMAGE_CACHE}. Prints {@code RESULT key=value} lines the script turns into a table.
+ * Args: {@code EXECS IMAGE_CACHE [DATA_DIR]} (the script passes a directory it deletes afterwards). Prints {@code RESULT key=value} lines the script turns into a table.
  */
 public final class MicrovmBench {
 
@@ -43,7 +43,7 @@ public final class MicrovmBench {
     public static void main(String[] args) throws Exception {
         int execs = Integer.parseInt(args[0]);
         Path images = Path.of(args[1]);
-        Path root = Files.createTempDirectory("runcell-bench-vm-");
+        Path root = args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("runcell-bench-vm-");
 
         Path dirA = root.resolve("a");
         try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dirA)
