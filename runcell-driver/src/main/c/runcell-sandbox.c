@@ -12,6 +12,15 @@
 //       "status=<raw wait status> utime_us=<n> stime_us=<n>". Once the child has exited we drain what is readable
 //       and finish: background processes that keep the pipes open do not hold the execution open.
 //
+//   runcell-sandbox exec PID UID CGDIRS --request-on-stdin
+//       The same, but joins the cgroups and enters the namespaces first, then serves requests read from stdin, one
+//       at a time: a 4-byte big-endian length, then that many bytes of NUL-terminated tokens
+//       ["-s"] ["-e" "NAME=VALUE"]... "--" ARGV... Each command gets an empty stdin and ends with its 'x' frame; then
+//       the next request is read, until EOF. With "-s" the rest of stdin is the command's and that request is the
+//       last. The driver keeps one such helper per sandbox, so an execution costs neither a JVM spawn nor a cgroup v1
+//       migration (which waits for an RCU grace period, several milliseconds): its command is forked from a process
+//       that is already in the sandbox's cgroups and namespaces.
+//
 // CGDIRS is a comma-separated list of cgroup directories, or "-" for none. Any failure before the command runs is
 // reported on stderr with exit code 125.
 #define _GNU_SOURCE
@@ -35,6 +44,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #if defined(__x86_64__)
@@ -56,6 +66,8 @@
 #define CHUNK 65536
 // Upper bound on what we drain after the child exited, so a background writer cannot keep us alive.
 #define MAX_DRAIN_READS 64
+// Upper bound on a --request-on-stdin request (argv plus environment), in bytes.
+#define MAX_REQUEST (4u << 20)
 
 static void die(const char *what) {
   fprintf(stderr, "runcell-sandbox: %s: %s\n", what, strerror(errno));
@@ -129,9 +141,19 @@ static int write_all(int fd, const void *buf, size_t len) {
   return 0;
 }
 
+// One writev per frame, so the reader wakes once per frame rather than once for the header and once for the payload.
 static void frame(char type, const void *payload, uint32_t len) {
   unsigned char head[5] = {(unsigned char)type, len >> 24, len >> 16, len >> 8, len};
-  if (write_all(1, head, sizeof head) < 0 || write_all(1, payload, len) < 0) _exit(EXIT_HELPER);
+  struct iovec iov[2] = {{head, sizeof head}, {(void *)payload, len}};
+  ssize_t w;
+  do w = writev(1, iov, 2); while (w < 0 && errno == EINTR);
+  if (w < 0) _exit(EXIT_HELPER);
+  if ((size_t)w >= sizeof head + len) return;
+  if ((size_t)w < sizeof head) {
+    if (write_all(1, head + w, sizeof head - (size_t)w) < 0 || write_all(1, payload, len) < 0) _exit(EXIT_HELPER);
+  } else if (write_all(1, (const char *)payload + (w - (ssize_t)sizeof head), len - (size_t)(w - sizeof head)) < 0) {
+    _exit(EXIT_HELPER);
+  }
 }
 
 // Reads once from *fd and relays it; closes and clears *fd at EOF. Returns bytes read (0 at EOF, -1 if nothing now).
@@ -166,7 +188,7 @@ static void set_env(char **env, int *count, const char *entry) {
 }
 
 // Runs in the forked child, inside the sandbox's namespaces. Reports a failure through errfd (close-on-exec).
-static void child(int errfd, int out_w, int err_w, uid_t uid, char **env, char **argv) {
+static void child(int errfd, int out_w, int err_w, int in_r, uid_t uid, char **env, char **argv) {
   const char *step = "sigprocmask";
   sigset_t none;
   sigemptyset(&none);
@@ -174,7 +196,7 @@ static void child(int errfd, int out_w, int err_w, uid_t uid, char **env, char *
   step = "setsid";
   if (setsid() < 0) goto err;
   step = "dup2";
-  if (dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) goto err;
+  if ((in_r != 0 && dup2(in_r, 0) < 0) || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) goto err;
   step = "chdir /workspace";
   if (chdir("/workspace") < 0) goto err;
   step = "drop bounding set";
@@ -215,41 +237,66 @@ err:;
   _exit(EXIT_HELPER);
 }
 
-static int mode_exec(int argc, char **argv) {
-  pid_t parent = getppid();
-  if (argc < 7) fail("usage: runcell-sandbox exec PID UID CGDIRS [-e NAME=VALUE]... -- ARGV...");
-  join_cgroups(argv[4]);  // first, so everything after (including the fork) is charged and limited
-  die_with_parent(parent);
-  pid_t target = (pid_t)atoi(argv[2]);
-  long uid = atol(argv[3]);
-  if (target <= 0 || uid <= 0) fail("PID and UID must be positive");
+// Reads exactly len bytes from fd 0 (no stdio buffering: what follows belongs to the command). 0 on success.
+static int read_exact(char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = read(0, buf, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
 
-  static char *env[MAX_ENV + 1];
+// Reads the --request-on-stdin request into a NULL-terminated token vector.
+static char **read_request(int *count) {
+  unsigned char head[4];
+  ssize_t first;
+  do first = read(0, head, 1); while (first < 0 && errno == EINTR);
+  if (first == 0) return NULL;  // no more requests
+  if (first < 0 || read_exact((char *)head + 1, sizeof head - 1) < 0) fail("truncated request");
+  uint32_t len = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
+  if (len == 0 || len > MAX_REQUEST) fail("bad request length");
+  char *buf = malloc(len);
+  if (!buf) die("malloc");
+  if (read_exact(buf, len) < 0) fail("truncated request");
+  if (buf[len - 1] != 0) fail("request does not end with NUL");
+  int n = 0;
+  for (uint32_t k = 0; k < len; k++) n += buf[k] == 0;
+  char **tokens = calloc((size_t)n + 1, sizeof *tokens);
+  if (!tokens) die("calloc");
+  char *t = buf;
+  for (int k = 0; k < n; k++) {
+    tokens[k] = t;
+    t += strlen(t) + 1;
+  }
+  *count = n;
+  return tokens;
+}
+
+// Runs one command (options "-e NAME=VALUE"... "--" ARGV...) with stdin_fd as its stdin, relays its output as
+// frames and ends with the 'x' frame. Exits the helper on any failure before the command runs.
+static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
+  char *env[MAX_ENV + 1];
   int env_count = 0;
   set_env(env, &env_count, "PATH=/usr/local/bin:/usr/bin:/bin");
   set_env(env, &env_count, "HOME=/workspace");
   set_env(env, &env_count, "USER=sandbox");
   set_env(env, &env_count, "LANG=C.UTF-8");
-  int i = 5;
-  for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-    if (strcmp(argv[i], "-e") == 0 && i + 1 < argc) set_env(env, &env_count, argv[++i]);
+  int i = 0;
+  for (; i < nopts && strcmp(opts[i], "--") != 0; i++) {
+    if (strcmp(opts[i], "-e") == 0 && i + 1 < nopts) set_env(env, &env_count, opts[++i]);
     else fail("unknown option");
   }
-  if (i + 1 >= argc) fail("missing -- ARGV");
-  char **cmd = argv + i + 1;
+  if (i + 1 >= nopts) fail("missing -- ARGV");
+  char **cmd = opts + i + 1;
   env[env_count] = NULL;
-
-  int pfd = (int)syscall(SYS_pidfd_open, target, 0);
-  if (pfd < 0) die("pidfd_open (sandbox not running)");
-  if (setns(pfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP) < 0)
-    die("setns");
-  close(pfd);
-
   int out[2], err[2], errp[2];
   if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) die("pipe2");
   pid_t c = fork();
   if (c < 0) die("fork");
-  if (c == 0) child(errp[1], out[1], err[1], (uid_t)uid, env, cmd);
+  if (c == 0) child(errp[1], out[1], err[1], stdin_fd, uid, env, cmd);
   close(out[1]);
   close(err[1]);
   close(errp[1]);
@@ -305,7 +352,49 @@ static int mode_exec(int argc, char **argv) {
   long long stime = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
   int dn = snprintf(done, sizeof done, "status=%d utime_us=%lld stime_us=%lld", st, ut, stime);
   frame('x', done, (uint32_t)dn);
-  return 0;
+  close(cfd);
+  close(errp[0]);
+  for (int k = 0; k < 2; k++)
+    if (fds[k] >= 0) close(fds[k]);
+}
+
+static int mode_exec(int argc, char **argv) {
+  pid_t parent = getppid();
+  if (argc < 6) fail("usage: runcell-sandbox exec PID UID CGDIRS [-e NAME=VALUE]... -- ARGV...");
+  join_cgroups(argv[4]);  // first, so everything after (including the fork) is charged and limited
+  die_with_parent(parent);
+  pid_t target = (pid_t)atoi(argv[2]);
+  long uid = atol(argv[3]);
+  if (target <= 0 || uid <= 0) fail("PID and UID must be positive");
+
+  int pfd = (int)syscall(SYS_pidfd_open, target, 0);
+  if (pfd < 0) die("pidfd_open (sandbox not running)");
+  if (setns(pfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP) < 0)
+    die("setns");
+  close(pfd);
+
+  if (!(argc == 6 && strcmp(argv[5], "--request-on-stdin") == 0)) {
+    run_one((uid_t)uid, argc - 5, argv + 5, 0);
+    return 0;
+  }
+  // Requests until EOF. Forking from here keeps each command in our cgroups without another migration.
+  for (;;) {
+    int nopts;
+    char **opts = read_request(&nopts);
+    if (!opts) return 0;
+    if (nopts > 0 && strcmp(opts[0], "-s") == 0) {
+      run_one((uid_t)uid, nopts - 1, opts + 1, 0);
+      return 0;
+    }
+    int empty[2];
+    if (pipe2(empty, O_CLOEXEC) < 0) die("pipe2");
+    close(empty[1]);
+    run_one((uid_t)uid, nopts, opts, empty[0]);
+    close(empty[0]);
+    free(opts[0]);  // the token buffer
+
+    free(opts);
+  }
 }
 
 static int mode_spawn(int argc, char **argv) {

@@ -165,7 +165,12 @@ public final class SandboxService {
      * passed while it was stopped): InstaVM's "first execute spawns the VM".
      */
     public Sandbox ensureRunning(Principal caller, String id) {
-        Sandbox s = owned(caller, id);
+        return ensureRunning(owned(caller, id));
+    }
+
+    /** {@link #ensureRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. */
+    public Sandbox ensureRunning(Sandbox s) {
+        String id = s.id();
         if (s.state() == SandboxState.RUNNING && driverOf(s).isRunning(s.id()) && !lifetimePassed(s)) {
             return s;
         }
@@ -174,7 +179,12 @@ public final class SandboxService {
 
     /** Returns the sandbox if it can run commands now, else throws the matching not-running error. */
     public Sandbox requireRunning(Principal caller, String id) {
-        Sandbox s = owned(caller, id);
+        return requireRunning(owned(caller, id));
+    }
+
+    /** {@link #requireRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. */
+    public Sandbox requireRunning(Sandbox s) {
+        String id = s.id();
         return switch (s.state()) {
             case RUNNING -> {
                 if (!driverOf(s).isRunning(s.id())) {

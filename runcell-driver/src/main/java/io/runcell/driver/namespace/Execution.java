@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ final class Execution implements ExecHandle {
     private Process process;
     private long oomBefore;
     private ScheduledFuture<?> timeout;
+    private Consumer<Process> reusable;
 
     Execution(Holder holder, ExecRequest request, OutputSink sink, CgroupHierarchy cgroups) {
         this.holder = holder;
@@ -78,15 +80,67 @@ final class Execution implements ExecHandle {
         return cmd;
     }
 
-    /** Starts the helper from {@code spawner} and the threads that serve it. */
-    void start(Spawner spawner, Path helper, ScheduledExecutorService timer) throws IOException {
+    /**
+     * The command line of a helper that joins the holder's cgroups and namespaces, then waits for {@link #request}
+     * on its stdin. The driver starts one ahead of the next execution of a sandbox.
+     */
+    static List<String> waitingCommand(Path helper, Holder holder) {
+        return List.of(helper.toString(), "exec", Long.toString(holder.initPid()),
+                Integer.toString(holder.spec().uid()), holder.slot().joinArgument(), "--request-on-stdin");
+    }
+
+    /**
+     * The request a {@link #waitingCommand} helper reads: a 4-byte big-endian length, then NUL-terminated tokens.
+     * With {@code lastWithStdin} the rest of the helper's stdin is the command's and the helper exits afterwards.
+     */
+    static byte[] request(Holder holder, Map<String, String> extraEnv, List<String> argv, boolean lastWithStdin) {
+        List<String> tokens = command(Path.of("-"), holder, extraEnv, argv);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[4]);
+        if (lastWithStdin) {
+            out.writeBytes(new byte[] {'-', 's', 0});
+        }
+        for (String token : tokens.subList(5, tokens.size())) {
+            out.writeBytes(token.getBytes(StandardCharsets.UTF_8));
+            out.write(0);
+        }
+        byte[] bytes = out.toByteArray();
+        int length = bytes.length - 4;
+        bytes[0] = (byte) (length >>> 24);
+        bytes[1] = (byte) (length >>> 16);
+        bytes[2] = (byte) (length >>> 8);
+        bytes[3] = (byte) length;
+        return bytes;
+    }
+
+    /**
+     * Takes over {@code helper}, an idle {@link #waitingCommand} helper of this holder, sends it the request and
+     * starts the threads that serve it. If the helper can serve another execution afterwards, it is handed to
+     * {@code reusable} before {@link #completion()} completes.
+     */
+    void start(Process helper, ScheduledExecutorService timer, Consumer<Process> reusable) throws IOException {
         oomBefore = cgroups.oomKills(holder.slot().index());
-        ProcessBuilder builder = new ProcessBuilder(command(helper, holder, request.env(), request.argv()));
-        process = spawner.start(builder);
+        process = helper;
+        this.reusable = reusable;
         timeout = timer.schedule(() -> requestKill(KillCause.TIMEOUT), request.timeoutMillis(), TimeUnit.MILLISECONDS);
-        Thread.ofVirtual().name("runcell-exec-stdin").start(this::feedStdin);
-        Thread errors = Thread.ofVirtual().name("runcell-exec-stderr").start(this::captureHelperErrors);
-        Thread.ofVirtual().name("runcell-exec-frames").start(() -> readFrames(errors));
+        // Each thread is a wake-up on the critical path, so the common case (no stdin) has only the frame reader.
+        if (request.stdin() == null) {
+            sendRequest();
+        } else {
+            Thread.ofVirtual().name("runcell-exec-stdin").start(this::feedStdin);
+        }
+        Thread.ofVirtual().name("runcell-exec-frames").start(this::readFrames);
+    }
+
+    private void sendRequest() {
+        try {
+            // Small next to a pipe buffer, and the helper reads it right after entering the namespaces.
+            OutputStream toHelper = process.getOutputStream();
+            toHelper.write(request(holder, request.env(), request.argv(), false));
+            toHelper.flush();
+        } catch (IOException e) {
+            // The helper died before reading the request; its stderr says why.
+        }
     }
 
     @Override
@@ -107,12 +161,15 @@ final class Execution implements ExecHandle {
 
     private void feedStdin() {
         try (OutputStream toCommand = process.getOutputStream()) {
+            toCommand.write(request(holder, request.env(), request.argv(), true));
+            toCommand.flush();
             InputStream stdin = request.stdin();
             if (stdin != null) {
                 stdin.transferTo(toCommand);
             }
         } catch (IOException e) {
-            // The command exited or closed its stdin before reading everything: not an error.
+            // The command exited or closed its stdin before reading everything: not an error. (If the helper died
+            // before reading the request, its stderr says why.)
         }
     }
 
@@ -130,12 +187,16 @@ final class Execution implements ExecHandle {
         }
     }
 
-    private void readFrames(Thread errors) {
+    private void readFrames() {
         Frames.Exit exit = null;
         String failure = null;
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16))) {
+        boolean reuse = request.stdin() == null;
+        // Not closed when the helper is reused: nothing follows the 'x' frame until the next request, so this
+        // buffer never holds another execution's bytes.
+        DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+        try {
             Frames.Frame frame;
-            while ((frame = Frames.read(in)) != null) {
+            while ((exit == null || !reuse) && (frame = Frames.read(in)) != null) {
                 switch (frame.type()) {
                     case 'p' -> commandPid.complete(Long.parseLong(frame.text().trim()));
                     case 'o' -> deliver(frame.payload(), true);
@@ -154,9 +215,16 @@ final class Execution implements ExecHandle {
         commandReaped = true;
         commandPid.complete(-1L);
         try {
-            process.waitFor();
-            errors.join();
             timeout.cancel(false);
+            if (exit != null && reuse && failure == null && killCause.get() == null) {
+                reusable.accept(process);
+            } else if (exit == null) {
+                // The helper died (it closes both pipes at exit); only its own messages go to its stderr.
+                captureHelperErrors();
+                process.waitFor();
+            } else {
+                process.destroyForcibly();
+            }
             if (killCause.get() != null) {
                 treeGone.get(KILL_PATIENCE.toMillis() * 2, TimeUnit.MILLISECONDS);
             }

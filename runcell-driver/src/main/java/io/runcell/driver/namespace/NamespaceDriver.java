@@ -251,6 +251,9 @@ public final class NamespaceDriver implements SandboxDriver {
         ProcStat.kill(holder.initPid(), holder.initStartTime());
         holder.process().destroyForcibly();
         try {
+            if (!holder.close(STOP_TIMEOUT_MILLIS)) {
+                throw new DriverException(Reason.FAILED, "sandbox " + key + " is still starting an exec helper");
+            }
             if (!holder.process().waitFor(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
                 throw new DriverException(Reason.FAILED, "sandbox " + key + " did not exit after SIGKILL");
             }
@@ -319,11 +322,26 @@ public final class NamespaceDriver implements SandboxDriver {
         }
         Execution execution = new Execution(holder, request, sink, pool.cgroups());
         try {
-            execution.start(spawner, helper, timer);
+            Process waiting = holder.takeWaiting();
+            if (waiting == null) {
+                waiting = spawner.start(new ProcessBuilder(Execution.waitingCommand(helper, holder)));
+            }
+            execution.start(waiting, timer, holder::giveBack);
+            // Only afterwards, and only if the helper was not reusable: a cgroup v1 migration holds a global lock
+            // that every fork() waits for, so a helper joining the cgroups now would delay this execution's fork.
+            execution.completion().whenComplete((result, failure) -> warmUp(holder));
         } catch (IOException e) {
             throw new DriverException(Reason.FAILED, "could not start the exec helper: " + e.getMessage(), e);
         }
         return execution;
+    }
+
+    /** Starts a helper waiting for the next execution of {@code holder}, unless one is waiting or starting. */
+    private void warmUp(Holder holder) {
+        if (!holder.claimWarming()) {
+            return;
+        }
+        spawner.startLater(new ProcessBuilder(Execution.waitingCommand(helper, holder)), holder::offerWaiting);
     }
 
     /** Stops every sandbox, then removes this instance's cgroup slots (they are only reused while we run). */

@@ -54,6 +54,26 @@ final class Spawner implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code builder} on a spawner thread in the background and hands the process to {@code started}, or
+     * null if it could not be started.
+     */
+    void startLater(ProcessBuilder builder, java.util.function.Consumer<Process> started) {
+        try {
+            threads.execute(() -> {
+                Process process = null;
+                try {
+                    process = builder.start();
+                } catch (IOException | RuntimeException e) {
+                    // The caller falls back to starting a process when it needs one.
+                }
+                started.accept(process);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            started.accept(null);
+        }
+    }
+
     @Override
     public void close() {
         threads.shutdown();

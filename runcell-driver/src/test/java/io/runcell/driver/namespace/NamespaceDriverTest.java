@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.runcell.driver.namespace.DriverFixture.Collector;
 import io.runcell.driver.namespace.DriverFixture.Output;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.ExecRequest;
@@ -55,6 +56,33 @@ class NamespaceDriverTest {
         assertThat(out.stdout()).isEqualTo("started\n");
         assertThat(fx.slotCommandLines("bg")).contains("sleep 100");
         fx.driver.destroy("bg");
+    }
+
+    @Test
+    void executionsAfterFailuresTimeoutsAndBackgroundJobsStartCleanly() throws Exception {
+        // The driver keeps one helper per sandbox between executions; none of these may leak into the next one.
+        fx.driver.start(DriverFixture.spec("reuse", 100_310));
+        Collector withEnv = new Collector();
+        fx.driver.exec("reuse", new ExecRequest(List.of("printenv", "ONLY_ONCE"), Map.of("ONLY_ONCE", "1"), 30_000,
+                null), withEnv).completion().get(30, TimeUnit.SECONDS);
+        assertThat(withEnv.stdout()).isEqualTo("1\n");
+        Output noEnv = fx.run("reuse", "printenv", "ONLY_ONCE");
+        assertThat(noEnv.result().exitCode()).isEqualTo(1);
+        assertThat(noEnv.stdout()).isEmpty();
+
+        assertThat(fx.run("reuse", "no-such-program").result().error()).contains("no-such-program");
+        assertThat(fx.run("reuse", "echo", "after-failure").stdout()).isEqualTo("after-failure\n");
+
+        assertThat(fx.run("reuse", 300, null, "sleep", "100").result().timedOut()).isTrue();
+        assertThat(fx.run("reuse", "echo", "after-timeout").stdout()).isEqualTo("after-timeout\n");
+
+        assertThat(fx.sh("reuse", "(sleep 1; echo late) & echo early").stdout()).isEqualTo("early\n");
+        assertThat(fx.run("reuse", "cat").stdout()).isEmpty();
+        assertThat(fx.run("reuse", 30_000, "typed\n", "cat").stdout()).isEqualTo("typed\n");
+        Output last = fx.run("reuse", "echo", "last");
+        assertThat(last.stdout()).isEqualTo("last\n");
+        assertThat(last.stderr()).isEmpty();
+        fx.driver.destroy("reuse");
     }
 
     @Test
