@@ -30,15 +30,32 @@ public final class ExecLatency {
         int execs = Integer.parseInt(args[0]);
         int idle = Integer.parseInt(args[1]);
         Path dir = Files.createTempDirectory("runcell-bench-");
-        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
+        try (RuncellServer server =
+                RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
             var boot = server.bootstrap().orElseThrow();
             // the benchmark account may hold many idle sandboxes
             Plan d = server.engine().plans().find(Plan.DEFAULT).orElseThrow();
-            server.engine().plans().upsert(new Plan(Plan.DEFAULT, idle + 10, d.maxConcurrentExecutions(),
-                    d.defaultLifetimeSeconds(), d.maxLifetimeSeconds(), 64, d.maxMemoryMb(), d.defaultVcpus(),
-                    d.maxVcpus(), 64, d.maxPidsMax(), d.defaultExecTimeoutSeconds(), d.maxExecTimeoutSeconds(),
-                    d.outputCapBytes(), d.execRatePerSecond(), d.manageRatePerSecond(), d.readRatePerSecond(),
-                    d.commandAllowlist()));
+            server.engine()
+                    .plans()
+                    .upsert(new Plan(
+                            Plan.DEFAULT,
+                            idle + 10,
+                            d.maxConcurrentExecutions(),
+                            d.defaultLifetimeSeconds(),
+                            d.maxLifetimeSeconds(),
+                            64,
+                            d.maxMemoryMb(),
+                            d.defaultVcpus(),
+                            d.maxVcpus(),
+                            64,
+                            d.maxPidsMax(),
+                            d.defaultExecTimeoutSeconds(),
+                            d.maxExecTimeoutSeconds(),
+                            d.outputCapBytes(),
+                            d.execRatePerSecond(),
+                            d.manageRatePerSecond(),
+                            d.readRatePerSecond(),
+                            d.commandAllowlist()));
             Client c = new Client(server.baseUrl(), boot.key().token());
             String sandbox = id(c.post("/runcell/v1/sandboxes", "{}"));
             String body = "{\"argv\":[\"true\"],\"wait\":true}";
@@ -56,7 +73,9 @@ public final class ExecLatency {
                 }
             }
             Stats exec = Stats.ofMillis(lat);
-            System.out.printf("RESULT runcell_exec_p50=%.3f runcell_exec_p90=%.3f runcell_exec_p99=%.3f n=%d%n", exec.p50(), exec.p90(), exec.p99(), exec.n());
+            System.out.printf(
+                    "RESULT runcell_exec_p50=%.3f runcell_exec_p90=%.3f runcell_exec_p99=%.3f n=%d%n",
+                    exec.p50(), exec.p90(), exec.p99(), exec.n());
 
             if (idle > 0) {
                 System.gc();
@@ -71,7 +90,8 @@ public final class ExecLatency {
                 Thread.sleep(5000);
                 long after = memAvailableKb();
                 Stats cs = Stats.ofMillis(create);
-                System.out.printf("RESULT create_p50=%.3f create_p99=%.3f idle=%d mem_per_idle_kib=%.0f%n",
+                System.out.printf(
+                        "RESULT create_p50=%.3f create_p99=%.3f idle=%d mem_per_idle_kib=%.0f%n",
                         cs.p50(), cs.p99(), idle, (before - after) / (double) idle);
             }
         }
@@ -97,14 +117,20 @@ public final class ExecLatency {
     /** A keep-alive HTTP/1.1 client, as a script or SDK would use. */
     private record Client(String base, String key, HttpClient http) {
         Client(String base, String key) {
-            this(base, key, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+            this(
+                    base,
+                    key,
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         }
 
         String post(String path, String body) throws Exception {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + key)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Authorization", "Bearer " + key)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
             }

@@ -43,12 +43,15 @@ public final class MicrovmBench {
     public static void main(String[] args) throws Exception {
         int execs = Integer.parseInt(args[0]);
         Path images = Path.of(args[1]);
-        Path root = args.length > 2 ? Files.createDirectories(Path.of(args[2])) : Files.createTempDirectory("runcell-bench-vm-");
+        Path root = args.length > 2
+                ? Files.createDirectories(Path.of(args[2]))
+                : Files.createTempDirectory("runcell-bench-vm-");
 
         Path dirA = root.resolve("a");
-        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dirA)
-                .withMicrovmImages(images))) {
-            Client c = new Client(server.baseUrl(), server.bootstrap().orElseThrow().key().token());
+        try (RuncellServer server = RuncellServer.start(
+                ServerConfig.defaults().withPort(0).withDataDir(dirA).withMicrovmImages(images))) {
+            Client c = new Client(
+                    server.baseUrl(), server.bootstrap().orElseThrow().key().token());
             MicrovmDriver driver = (MicrovmDriver) server.drivers().get("microvm");
 
             long t0 = System.nanoTime();
@@ -57,7 +60,8 @@ public final class MicrovmBench {
             c.exec(s1);
             double firstTotal = ms(t0);
             var info = driver.vmInfo(s1).orElseThrow();
-            System.out.printf("RESULT first_create_ms=%.1f first_to_exec_ms=%.1f first_boot_ms=%d accel=%s machine=%s%n",
+            System.out.printf(
+                    "RESULT first_create_ms=%.1f first_to_exec_ms=%.1f first_boot_ms=%d accel=%s machine=%s%n",
                     firstCreate, firstTotal, info.bootMillis(), info.accelerator(), info.machine());
 
             String path = "/runcell/v1/sandboxes/" + s1 + "/executions";
@@ -71,7 +75,9 @@ public final class MicrovmBench {
                 lat.add(ms(t));
             }
             Stats rc = Stats.ofMillis(lat);
-            System.out.printf("RESULT runcell_exec_p50=%.3f runcell_exec_p99=%.3f n=%d path=%s%n", rc.p50(), rc.p99(), rc.n(), path);
+            System.out.printf(
+                    "RESULT runcell_exec_p50=%.3f runcell_exec_p99=%.3f n=%d path=%s%n",
+                    rc.p50(), rc.p99(), rc.n(), path);
 
             // the baseline: the same agent, the same socket, no HTTP, no records, no wrapper, no cgroup
             QgaClient agent = driver.agent(s1).orElseThrow();
@@ -96,15 +102,23 @@ public final class MicrovmBench {
             double coldCreate = ms(t0);
             c.exec(s2);
             double coldTotal = ms(t0);
-            System.out.printf("RESULT cold_create_ms=%.1f cold_to_exec_ms=%.1f cold_boot_ms=%d from_pool=%s%n",
-                    coldCreate, coldTotal, driver.vmInfo(s2).orElseThrow().bootMillis(), driver.vmInfo(s2).orElseThrow().fromPool());
+            System.out.printf(
+                    "RESULT cold_create_ms=%.1f cold_to_exec_ms=%.1f cold_boot_ms=%d from_pool=%s%n",
+                    coldCreate,
+                    coldTotal,
+                    driver.vmInfo(s2).orElseThrow().bootMillis(),
+                    driver.vmInfo(s2).orElseThrow().fromPool());
             c.delete("/runcell/v1/sandboxes/" + s2);
         }
 
         Path dirB = root.resolve("b");
-        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dirB)
-                .withMicrovmImages(images).withMicrovmPool(1))) {
-            Client c = new Client(server.baseUrl(), server.bootstrap().orElseThrow().key().token());
+        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults()
+                .withPort(0)
+                .withDataDir(dirB)
+                .withMicrovmImages(images)
+                .withMicrovmPool(1))) {
+            Client c = new Client(
+                    server.baseUrl(), server.bootstrap().orElseThrow().key().token());
             MicrovmDriver driver = (MicrovmDriver) server.drivers().get("microvm");
             // the pool learns shapes from demand: one create, destroyed at once so only the pool VM boots next
             String teach = id(c.post("/runcell/v1/sandboxes", CREATE));
@@ -120,7 +134,9 @@ public final class MicrovmBench {
             String rec = c.exec(s);
             double warmTotal = ms(t0);
             var info = driver.vmInfo(s).orElseThrow();
-            System.out.printf("RESULT warm_create_ms=%.1f warm_to_exec_ms=%.1f warm_from_pool=%s%n", warmCreate, warmTotal, info.fromPool());
+            System.out.printf(
+                    "RESULT warm_create_ms=%.1f warm_to_exec_ms=%.1f warm_from_pool=%s%n",
+                    warmCreate, warmTotal, info.fromPool());
             if (!info.fromPool()) {
                 System.err.println("warning: the warm create was not served from the pool: " + rec);
             }
@@ -155,7 +171,8 @@ public final class MicrovmBench {
         int n = 0;
         String needle = dataDir.toAbsolutePath().toString();
         try (var procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .toList()) {
                 try {
                     String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
                     if (!cmd.contains("qemu-system") || !cmd.contains(needle)) {
@@ -192,7 +209,10 @@ public final class MicrovmBench {
     /** A keep-alive HTTP/1.1 client, as a script or SDK would use. */
     private record Client(String base, String key, HttpClient http) {
         Client(String base, String key) {
-            this(base, key, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+            this(
+                    base,
+                    key,
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         }
 
         String exec(String sandbox) throws Exception {
@@ -204,8 +224,11 @@ public final class MicrovmBench {
         }
 
         String post(String path, String body) throws Exception {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)), path);
+            return send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)),
+                    path);
         }
 
         void delete(String path) throws Exception {
@@ -213,8 +236,8 @@ public final class MicrovmBench {
         }
 
         private String send(HttpRequest.Builder b, String path) throws Exception {
-            HttpResponse<String> r = http.send(b.header("Authorization", "Bearer " + key).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(b.header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
             }

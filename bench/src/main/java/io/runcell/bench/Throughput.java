@@ -32,13 +32,21 @@ public final class Throughput {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int sandboxCount = args.length > 2 ? Integer.parseInt(args[2]) : 8;
         Path dir = Files.createTempDirectory("runcell-throughput-");
-        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
+        try (RuncellServer server =
+                RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
             String adminKey = server.bootstrap().orElseThrow().key().token();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
             String base = server.baseUrl();
-            String account = id(post(http, base, adminKey, "/runcell/v1/accounts", "{\"name\":\"bench\",\"plan\":\"unlimited\"}"));
-            String keyJson = post(http, base, adminKey, "/runcell/v1/accounts/" + account + "/keys",
+            String account = id(
+                    post(http, base, adminKey, "/runcell/v1/accounts", "{\"name\":\"bench\",\"plan\":\"unlimited\"}"));
+            String keyJson = post(
+                    http,
+                    base,
+                    adminKey,
+                    "/runcell/v1/accounts/" + account + "/keys",
                     "{\"name\":\"bench\",\"scopes\":[\"read:vm\",\"write:vm\"]}");
             String key = keyJson.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
             List<String> sandboxes = new ArrayList<>();
@@ -63,7 +71,8 @@ public final class Throughput {
                         int n = 0;
                         int i = 0;
                         while (System.nanoTime() < end) {
-                            String path = "/runcell/v1/sandboxes/" + sandboxes.get((client + i++) % sandboxCount) + "/executions";
+                            String path = "/runcell/v1/sandboxes/" + sandboxes.get((client + i++) % sandboxCount)
+                                    + "/executions";
                             long s = System.nanoTime();
                             int status;
                             try {
@@ -86,20 +95,28 @@ public final class Throughput {
                 }
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            long[] all = latencies.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+            long[] all = latencies.stream()
+                    .flatMapToLong(java.util.Arrays::stream)
+                    .sorted()
+                    .toArray();
             double p50 = all.length == 0 ? 0 : all[(int) ((all.length - 1) * 0.50)] / 1e6;
             double p99 = all.length == 0 ? 0 : all[(int) ((all.length - 1) * 0.99)] / 1e6;
-            System.out.printf("RESULT clients=%d seconds=%.1f sandboxes=%d accepted=%d refused=%d accepted_per_s=%.0f"
-                    + " accept_p50_ms=%.2f accept_p99_ms=%.2f%n", clients, elapsed, sandboxCount, accepted.get(),
-                    refused.get(), accepted.get() / elapsed, p50, p99);
+            System.out.printf(
+                    "RESULT clients=%d seconds=%.1f sandboxes=%d accepted=%d refused=%d accepted_per_s=%.0f"
+                            + " accept_p50_ms=%.2f accept_p99_ms=%.2f%n",
+                    clients, elapsed, sandboxCount, accepted.get(), refused.get(), accepted.get() / elapsed, p50, p99);
         }
     }
 
-    private static HttpResponse<String> send(HttpClient http, String base, String key, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> send(HttpClient http, String base, String key, String path, String body)
+            throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + key)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String post(HttpClient http, String base, String key, String path, String body) throws Exception {

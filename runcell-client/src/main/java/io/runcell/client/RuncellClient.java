@@ -24,7 +24,10 @@ public final class RuncellClient {
     public RuncellClient(String baseUrl, String apiKey) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
         this.apiKey = apiKey;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     public JsonNode createSandbox(Map<String, ?> request) {
@@ -54,7 +57,8 @@ public final class RuncellClient {
     /** Runs {@code argv} and waits for the record. */
     public JsonNode exec(String sandboxId, List<String> argv, Integer timeoutSeconds) {
         ObjectNode body = MAPPER.createObjectNode();
-        body.putArray("argv").addAll(argv.stream().map(MAPPER.getNodeFactory()::textNode).toList());
+        body.putArray("argv")
+                .addAll(argv.stream().map(MAPPER.getNodeFactory()::textNode).toList());
         body.put("wait", true);
         if (timeoutSeconds != null) {
             body.put("timeout_seconds", timeoutSeconds);
@@ -74,8 +78,10 @@ public final class RuncellClient {
 
     public JsonNode createKey(String accountId, String name, List<String> scopes) {
         ObjectNode body = MAPPER.createObjectNode().put("name", name);
-        body.putArray("scopes").addAll(scopes.stream().map(MAPPER.getNodeFactory()::textNode).toList());
-        return call("POST", accountId == null ? "/runcell/v1/keys" : "/runcell/v1/accounts/" + accountId + "/keys", body);
+        body.putArray("scopes")
+                .addAll(scopes.stream().map(MAPPER.getNodeFactory()::textNode).toList());
+        return call(
+                "POST", accountId == null ? "/runcell/v1/keys" : "/runcell/v1/accounts/" + accountId + "/keys", body);
     }
 
     public JsonNode listKeys() {

@@ -33,8 +33,8 @@ final class Backends {
     static Drivers create(ServerConfig config, Path dataDir) {
         List<SandboxDriver> drivers = new ArrayList<>();
         try {
-            drivers.add(new NamespaceDriver(new NamespaceDriverConfig(dataDir.resolve("namespace"),
-                    instanceKey(dataDir), config.sandboxHelper(), null, null)));
+            drivers.add(new NamespaceDriver(new NamespaceDriverConfig(
+                    dataDir.resolve("namespace"), instanceKey(dataDir), config.sandboxHelper(), null, null)));
         } catch (DriverException e) {
             throw new IllegalStateException("the namespace backend cannot run here: " + e.getMessage(), e);
         }
@@ -45,8 +45,8 @@ final class Backends {
                     .withPool(config.microvmPool(), 2048, List.of());
             drivers.add(new MicrovmDriver(microvm));
         } else if (wantMicrovm) {
-            throw new IllegalStateException("the microvm backend needs " + QEMU
-                    + ": apt-get install qemu-system-x86 cpio xz-utils binutils");
+            throw new IllegalStateException(
+                    "the microvm backend needs " + QEMU + ": apt-get install qemu-system-x86 cpio xz-utils binutils");
         } else {
             LOG.info("microvm backend disabled: {} is not installed", QEMU);
         }
@@ -69,7 +69,8 @@ final class Backends {
      */
     static String instanceKey(Path dataDir) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
             return "d" + HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

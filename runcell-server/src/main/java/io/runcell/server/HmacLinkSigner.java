@@ -15,7 +15,8 @@ final class HmacLinkSigner implements LinkSigner {
 
     HmacLinkSigner(byte[] secret) {
         if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("the result link secret must have at least " + MIN_SECRET_BYTES + " bytes");
+            throw new IllegalArgumentException(
+                    "the result link secret must have at least " + MIN_SECRET_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
     }

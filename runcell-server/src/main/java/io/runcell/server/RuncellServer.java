@@ -5,33 +5,33 @@ import io.runcell.api.common.RequestIds;
 import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.instavm.InstaVmApi;
 import io.runcell.api.nativeapi.NativeApi;
-import io.runcell.api.vast.VastApi;
 import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
+import io.runcell.api.vast.VastApi;
+import io.runcell.cluster.ratelimit.LocalRateLimiter;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
 import io.runcell.core.audit.AuditLog;
 import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.plan.PlanService;
-import io.runcell.core.ratelimit.RateLimits;
-import io.runcell.core.vault.VaultService;
-import io.runcell.cluster.ratelimit.LocalRateLimiter;
-import io.runcell.server.secrets.MasterKeys;
-import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.policy.AllowlistCommandPolicy;
 import io.runcell.core.policy.BlockedCommands;
 import io.runcell.core.policy.GuardedPolicy;
 import io.runcell.core.policy.Policies;
 import io.runcell.core.policy.PolicyProfile;
 import io.runcell.core.power.PowerService;
+import io.runcell.core.ratelimit.RateLimits;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
 import io.runcell.core.sandbox.SandboxSettings;
+import io.runcell.core.vault.VaultService;
+import io.runcell.server.secrets.MasterKeys;
 import io.runcell.store.Database;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +66,9 @@ public final class RuncellServer implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         createPrivateDir(dataDir);
-        String dbUrl = config.dbUrl() != null ? config.dbUrl() : dataDir.resolve("runcell.db").toString();
+        String dbUrl = config.dbUrl() != null
+                ? config.dbUrl()
+                : dataDir.resolve("runcell.db").toString();
         this.database = Database.open(dbUrl);
         boolean started = false;
         try {
@@ -74,32 +76,69 @@ public final class RuncellServer implements AutoCloseable {
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
             RateLimits rates = new RateLimits(new LocalRateLimiter(), database.plans());
-            SandboxService sandboxService = new SandboxService(database.sandboxes(), database.plans(), drivers, ids,
-                    clock, new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()), rates);
+            SandboxService sandboxService = new SandboxService(
+                    database.sandboxes(),
+                    database.plans(),
+                    drivers,
+                    ids,
+                    clock,
+                    new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()),
+                    rates);
             AuditLog audit = new AuditLog(database.audit(), ids, clock);
             BlockedCommands blocked = config.blockedCommands() != null
                     ? BlockedCommands.load(config.blockedCommands())
                     : BlockedCommands.defaults();
             Policies policies = new Policies()
-                    .with(PolicyProfile.ALLOWLIST, new io.runcell.core.plan.PlanAllowlistPolicy(database.plans(),
-                            new AllowlistCommandPolicy(config.commandAllowlist())))
+                    .with(
+                            PolicyProfile.ALLOWLIST,
+                            new io.runcell.core.plan.PlanAllowlistPolicy(
+                                    database.plans(), new AllowlistCommandPolicy(config.commandAllowlist())))
                     .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
-            MasterKeys masterKeys = MasterKeys.load(dataDir, System.getenv("RUNCELL_MASTER_KEY"),
+            MasterKeys masterKeys = MasterKeys.load(
+                    dataDir,
+                    System.getenv("RUNCELL_MASTER_KEY"),
                     c -> VaultService.opensStoredSecrets(database.vaults(), c));
             VaultService vaultService = new VaultService(database.vaults(), masterKeys, ids, clock);
-            ExecutionService executionService = new ExecutionService(database.executions(), database.sandboxes(),
-                    sandboxService, database.plans(), ids, clock, config.nodeId(), metrics, policies, rates, vaultService);
-            AccountService accountService = new AccountService(database.accounts(), database.apiKeys(),
-                    database.plans(), ids, clock, Plan.DEFAULT);
-            PowerService power = new PowerService(database.operations(), sandboxService, ids, clock,
-                    Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runcell-power-", 0).factory()));
-            this.engine = new Engine(new Authenticator(database.apiKeys(), database.accounts()), accountService,
-                    sandboxService, executionService, new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
-                    database.plans(), clock, audit, power, new PlanService(database.plans()), vaultService);
+            ExecutionService executionService = new ExecutionService(
+                    database.executions(),
+                    database.sandboxes(),
+                    sandboxService,
+                    database.plans(),
+                    ids,
+                    clock,
+                    config.nodeId(),
+                    metrics,
+                    policies,
+                    rates,
+                    vaultService);
+            AccountService accountService = new AccountService(
+                    database.accounts(), database.apiKeys(), database.plans(), ids, clock, Plan.DEFAULT);
+            PowerService power = new PowerService(
+                    database.operations(),
+                    sandboxService,
+                    ids,
+                    clock,
+                    Executors.newThreadPerTaskExecutor(
+                            Thread.ofVirtual().name("runcell-power-", 0).factory()));
+            this.engine = new Engine(
+                    new Authenticator(database.apiKeys(), database.accounts()),
+                    accountService,
+                    sandboxService,
+                    executionService,
+                    new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
+                    database.plans(),
+                    clock,
+                    audit,
+                    power,
+                    new PlanService(database.plans()),
+                    vaultService);
 
-            ResultLinks resultLinks = new ResultLinks(executionService,
-                    new HmacLinkSigner(Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
-                    clock, RESULT_LINK_TTL);
+            ResultLinks resultLinks = new ResultLinks(
+                    executionService,
+                    new HmacLinkSigner(
+                            Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                    clock,
+                    RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
             sandboxService.recoverAfterRestart();
             power.recoverAfterRestart();
@@ -109,7 +148,8 @@ public final class RuncellServer implements AutoCloseable {
             }
 
             LifetimeReaper reaper = new LifetimeReaper(database.sandboxes(), sandboxService, clock, config.nodeId());
-            this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("runcell-sweeps").daemon().factory());
+            this.sweeps = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("runcell-sweeps").daemon().factory());
             sweeps.scheduleWithFixedDelay(reaper::sweep, 1, 1, TimeUnit.SECONDS);
             sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
             metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
@@ -129,8 +169,14 @@ public final class RuncellServer implements AutoCloseable {
                     .build()
                     .start();
             started = true;
-            LOG.info("Runcell listening on http://{}:{} (node {}, data {}, store {}, backends {})", config.bind(),
-                    web.port(), config.nodeId(), dataDir, database.isPostgres() ? "postgresql" : "sqlite", drivers.names());
+            LOG.info(
+                    "Runcell listening on http://{}:{} (node {}, data {}, store {}, backends {})",
+                    config.bind(),
+                    web.port(),
+                    config.nodeId(),
+                    dataDir,
+                    database.isPostgres() ? "postgresql" : "sqlite",
+                    drivers.names());
         } finally {
             if (!started) {
                 database.close();
@@ -191,6 +237,10 @@ public final class RuncellServer implements AutoCloseable {
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, token + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

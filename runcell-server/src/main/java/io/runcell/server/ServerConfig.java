@@ -50,7 +50,22 @@ public record ServerConfig(
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), null, "local", "namespace", null, null, null, 200_000, 64, 0, Path.of("/var/tmp/runcell-microvm-images"), null, AllowlistCommandPolicy.DEFAULT_PROGRAMS);
+        return new ServerConfig(
+                "127.0.0.1",
+                DEFAULT_PORT,
+                Path.of("data"),
+                null,
+                "local",
+                "namespace",
+                null,
+                null,
+                null,
+                200_000,
+                64,
+                0,
+                Path.of("/var/tmp/runcell-microvm-images"),
+                null,
+                AllowlistCommandPolicy.DEFAULT_PROGRAMS);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -108,62 +123,287 @@ public record ServerConfig(
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(value, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                value,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(bind, value, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                value,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(bind, port, value, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                value,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withDbUrl(String value) {
-        return new ServerConfig(bind, port, dataDir, value, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                value,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withNodeId(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, value, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                value,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withDefaultBackend(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, value, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                value,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withPublicUrl(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, value, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                value,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withAdminKey(String value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, value, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                value,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withSandboxHelper(Path value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, value, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                value,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withUidBase(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, value, tmpSizeMb, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                value,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withTmpSizeMb(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, value, microvmPool, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                value,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withMicrovmPool(int value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, value, microvmImages, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                value,
+                microvmImages,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withMicrovmImages(Path value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, value, blockedCommands, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                value,
+                blockedCommands,
+                commandAllowlist);
     }
 
     public ServerConfig withBlockedCommands(Path value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, value, commandAllowlist);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                value,
+                commandAllowlist);
     }
 
     public ServerConfig withCommandAllowlist(Set<String> value) {
-        return new ServerConfig(bind, port, dataDir, dbUrl, nodeId, defaultBackend, publicUrl, adminKey, sandboxHelper, uidBase, tmpSizeMb, microvmPool, microvmImages, blockedCommands, value);
+        return new ServerConfig(
+                bind,
+                port,
+                dataDir,
+                dbUrl,
+                nodeId,
+                defaultBackend,
+                publicUrl,
+                adminKey,
+                sandboxHelper,
+                uidBase,
+                tmpSizeMb,
+                microvmPool,
+                microvmImages,
+                blockedCommands,
+                value);
     }
 }

@@ -35,8 +35,10 @@ class DatabaseUrlTest {
     @Test
     void sqliteFormsNameAnAbsoluteFile() {
         Path abs = Path.of("/var/lib/runcell/runcell.db");
-        assertThat(DatabaseUrl.parse("/var/lib/runcell/runcell.db").sqliteFile()).isEqualTo(abs);
-        assertThat(DatabaseUrl.parse("sqlite:/var/lib/runcell/runcell.db").sqliteFile()).isEqualTo(abs);
+        assertThat(DatabaseUrl.parse("/var/lib/runcell/runcell.db").sqliteFile())
+                .isEqualTo(abs);
+        assertThat(DatabaseUrl.parse("sqlite:/var/lib/runcell/runcell.db").sqliteFile())
+                .isEqualTo(abs);
         assertThat(DatabaseUrl.parse("jdbc:sqlite:/var/lib/runcell/runcell.db").jdbcUrl())
                 .isEqualTo("jdbc:sqlite:/var/lib/runcell/runcell.db");
         DatabaseUrl relative = DatabaseUrl.parse("sqlite:data/r.db");
@@ -48,6 +50,7 @@ class DatabaseUrlTest {
     void inMemoryAndEmptyUrlsAreRejected() {
         assertThatThrownBy(() -> DatabaseUrl.parse("sqlite::memory:")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DatabaseUrl.parse(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///nohost")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///nohost"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -50,10 +50,27 @@ final class PostgresServer implements AutoCloseable {
             port = probe.getLocalPort();
         }
         PostgresServer server = new PostgresServer(bin, dir, port);
-        server.run(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
-                "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync");
-        server.run(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "60",
-                "-l", dir.resolve("server.log").toString(), "-o",
+        server.run(
+                bin.resolve("initdb").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-U",
+                USER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync");
+        server.run(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                dir.resolve("server.log").toString(),
+                "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
                 "start");
         return server;
@@ -62,8 +79,7 @@ final class PostgresServer implements AutoCloseable {
     /** A URL of a new, empty database on this server. */
     String newDatabaseUrl() throws SQLException {
         String name = "store_test_" + databases.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
@@ -73,7 +89,13 @@ final class PostgresServer implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
-            run(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
+            run(
+                    bin.resolve("pg_ctl").toString(),
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-m",
+                    "immediate",
+                    "-w",
                     "stop");
         } finally {
             try (Stream<Path> paths = Files.walk(dir)) {
@@ -90,7 +112,10 @@ final class PostgresServer implements AutoCloseable {
         full.addAll(List.of(command));
         Path log = Files.createTempFile("runcell-pg-cmd-", ".log");
         try {
-            Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(full)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("timed out: " + full);
@@ -98,8 +123,8 @@ final class PostgresServer implements AutoCloseable {
             if (p.exitValue() != 0) {
                 Path serverLogFile = dir.resolve("server.log");
                 String serverLog = Files.exists(serverLogFile) ? Files.readString(serverLogFile) : "";
-                throw new IllegalStateException("failed (" + p.exitValue() + "): " + full + "\n"
-                        + Files.readString(log) + "\n" + serverLog);
+                throw new IllegalStateException(
+                        "failed (" + p.exitValue() + "): " + full + "\n" + Files.readString(log) + "\n" + serverLog);
             }
         } finally {
             Files.deleteIfExists(log);

@@ -70,21 +70,40 @@ public abstract class StoreContract {
 
     @Test
     void migrationSeedsTheDefaultPlan() {
-        assertThat(db.plans().find(Plan.DEFAULT)).contains(
-                new Plan("default", 100, 32, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1048576));
+        assertThat(db.plans().find(Plan.DEFAULT))
+                .contains(new Plan("default", 100, 32, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1048576));
         assertThat(db.plans().find("nope")).isEmpty();
     }
 
     @Test
     void upsertInsertsThenReplacesAPlan() {
- Plan team = new Plan("team", 10, 4, 60, 600, 256, 1024, 1, 2, 64, 128, 30, 60, 4096);
+        Plan team = new Plan("team", 10, 4, 60, 600, 256, 1024, 1, 2, 64, 128, 30, 60, 4096);
         db.plans().upsert(team);
         assertThat(db.plans().find("team")).contains(team);
-        Plan changed = new Plan("team", 20, 8, 120, 1200, 512, 2048, 2, 4, 128, 256, 60, 120, Plan.MAX_OUTPUT_CAP_BYTES,
-                2.5, 1, 0, java.util.List.of("ls", "cat"));
+        Plan changed = new Plan(
+                "team",
+                20,
+                8,
+                120,
+                1200,
+                512,
+                2048,
+                2,
+                4,
+                128,
+                256,
+                60,
+                120,
+                Plan.MAX_OUTPUT_CAP_BYTES,
+                2.5,
+                1,
+                0,
+                java.util.List.of("ls", "cat"));
         db.plans().upsert(changed);
         assertThat(db.plans().find("team")).contains(changed);
-        assertThat(db.plans().list()).extracting(Plan::name).containsExactly("default", "free", "pro", "team", "unlimited");
+        assertThat(db.plans().list())
+                .extracting(Plan::name)
+                .containsExactly("default", "free", "pro", "team", "unlimited");
     }
 
     @Test
@@ -107,10 +126,14 @@ public abstract class StoreContract {
         Account a = account("alice");
         db.accounts().insert(a);
         java.time.Instant now = java.time.Instant.ofEpochMilli(1_700_000_000_000L);
-        var vault = new io.runcell.core.vault.Vault("vlt_01HZZZZZZZZZZZZZZZZZZZZZZZ", a.id(), "ci", java.util.List.of("A", "B"), now);
-        db.vaults().insert(vault, java.util.List.of(
-                new io.runcell.core.vault.StoredSecret(vault.id(), "A", "ct-a", now),
-                new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b", now)));
+        var vault = new io.runcell.core.vault.Vault(
+                "vlt_01HZZZZZZZZZZZZZZZZZZZZZZZ", a.id(), "ci", java.util.List.of("A", "B"), now);
+        db.vaults()
+                .insert(
+                        vault,
+                        java.util.List.of(
+                                new io.runcell.core.vault.StoredSecret(vault.id(), "A", "ct-a", now),
+                                new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b", now)));
         assertThat(db.vaults().findById(vault.id())).contains(vault);
         assertThat(db.vaults().listByAccount(a.id())).containsExactly(vault);
         assertThat(db.vaults().countByAccount(a.id())).isEqualTo(1);
@@ -118,10 +141,12 @@ public abstract class StoreContract {
         db.vaults().putSecret(new io.runcell.core.vault.StoredSecret(vault.id(), "C", "ct-c", now));
         assertThat(db.vaults().deleteSecret(vault.id(), "A")).isTrue();
         assertThat(db.vaults().deleteSecret(vault.id(), "A")).isFalse();
-        db.vaults().replaceCiphertexts(java.util.List.of(
-                new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b2", now),
-                new io.runcell.core.vault.StoredSecret(vault.id(), "C", "ct-c2", now)));
-        assertThat(db.vaults().secrets(vault.id())).extracting(io.runcell.core.vault.StoredSecret::ciphertext)
+        db.vaults()
+                .replaceCiphertexts(java.util.List.of(
+                        new io.runcell.core.vault.StoredSecret(vault.id(), "B", "ct-b2", now),
+                        new io.runcell.core.vault.StoredSecret(vault.id(), "C", "ct-c2", now)));
+        assertThat(db.vaults().secrets(vault.id()))
+                .extracting(io.runcell.core.vault.StoredSecret::ciphertext)
                 .containsExactly("ct-b2", "ct-c2");
         assertThat(db.vaults().allSecrets()).hasSize(2);
 
@@ -201,12 +226,45 @@ public abstract class StoreContract {
     @Test
     void sandboxRoundTripsEveryField() {
         Account a = insertAccount("alice");
-        Sandbox full = new Sandbox(ids.next(Ids.SANDBOX), db.sandboxes().nextNumber(), a.id(), "namespace",
-                SandboxState.RUNNING, "my box", 1024, 2, 512, true, Map.of("A", "1", "B", "two words"),
-                Map.of("image", "python:3", "ünï", "cödé \"q\""), 3600, T0.plusSeconds(3600), "started", "node-a", T0,
-                T0.plusMillis(5), T0.plusMillis(6));
-        Sandbox sparse = new Sandbox(ids.next(Ids.SANDBOX), db.sandboxes().nextNumber(), a.id(), "microvm",
-                SandboxState.PENDING, null, 512, 1, 256, false, Map.of(), Map.of(), null, null, null, null, T0, null,
+        Sandbox full = new Sandbox(
+                ids.next(Ids.SANDBOX),
+                db.sandboxes().nextNumber(),
+                a.id(),
+                "namespace",
+                SandboxState.RUNNING,
+                "my box",
+                1024,
+                2,
+                512,
+                true,
+                Map.of("A", "1", "B", "two words"),
+                Map.of("image", "python:3", "ünï", "cödé \"q\""),
+                3600,
+                T0.plusSeconds(3600),
+                "started",
+                "node-a",
+                T0,
+                T0.plusMillis(5),
+                T0.plusMillis(6));
+        Sandbox sparse = new Sandbox(
+                ids.next(Ids.SANDBOX),
+                db.sandboxes().nextNumber(),
+                a.id(),
+                "microvm",
+                SandboxState.PENDING,
+                null,
+                512,
+                1,
+                256,
+                false,
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                null,
+                T0,
+                null,
                 T0);
         db.sandboxes().insert(full);
         db.sandboxes().insert(sparse);
@@ -233,8 +291,26 @@ public abstract class StoreContract {
     void duplicateSandboxNumberIsRejected() {
         Account a = insertAccount("alice");
         Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
-        Sandbox clash = new Sandbox(ids.next(Ids.SANDBOX), s.number(), a.id(), "namespace", SandboxState.RUNNING,
-                null, 512, 1, 256, false, Map.of(), Map.of(), null, null, null, "local", T0, null, T0);
+        Sandbox clash = new Sandbox(
+                ids.next(Ids.SANDBOX),
+                s.number(),
+                a.id(),
+                "namespace",
+                SandboxState.RUNNING,
+                null,
+                512,
+                1,
+                256,
+                false,
+                Map.of(),
+                Map.of(),
+                null,
+                null,
+                null,
+                "local",
+                T0,
+                null,
+                T0);
         assertConflict(() -> db.sandboxes().insert(clash));
     }
 
@@ -244,7 +320,8 @@ public abstract class StoreContract {
         Account b = insertAccount("bob");
         List<String> live = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            live.add(insertSandbox(a, i % 2 == 0 ? SandboxState.RUNNING : SandboxState.STOPPED, "local").id());
+            live.add(insertSandbox(a, i % 2 == 0 ? SandboxState.RUNNING : SandboxState.STOPPED, "local")
+                    .id());
         }
         insertSandbox(a, SandboxState.DESTROYED, "local");
         insertSandbox(b, SandboxState.RUNNING, "local");
@@ -263,9 +340,13 @@ public abstract class StoreContract {
         assertThat(seen).containsExactlyElementsOf(live);
 
         assertThat(db.sandboxes().listByAccount(a.id(), Set.of(), null, 100)).hasSize(8);
-        assertThat(db.sandboxes().listByAccount(a.id(), EnumSet.of(SandboxState.DESTROYED, SandboxState.STOPPED),
-                null, 100)).extracting(Sandbox::state).containsOnly(SandboxState.RUNNING).hasSize(4);
-        assertThat(db.sandboxes().listByAccount(a.id(), excluded, live.getLast(), 10)).isEmpty();
+        assertThat(db.sandboxes()
+                        .listByAccount(a.id(), EnumSet.of(SandboxState.DESTROYED, SandboxState.STOPPED), null, 100))
+                .extracting(Sandbox::state)
+                .containsOnly(SandboxState.RUNNING)
+                .hasSize(4);
+        assertThat(db.sandboxes().listByAccount(a.id(), excluded, live.getLast(), 10))
+                .isEmpty();
         assertThat(db.sandboxes().listByAccount(a.id(), excluded, null, 0)).isEmpty();
     }
 
@@ -276,7 +357,8 @@ public abstract class StoreContract {
         insertSandbox(a, SandboxState.STOPPED, "local");
         insertSandbox(a, SandboxState.DESTROYED, "local");
         insertSandbox(insertAccount("bob"), SandboxState.RUNNING, "local");
-        assertThat(db.sandboxes().countByAccount(a.id(), EnumSet.of(SandboxState.DESTROYED))).isEqualTo(2);
+        assertThat(db.sandboxes().countByAccount(a.id(), EnumSet.of(SandboxState.DESTROYED)))
+                .isEqualTo(2);
         assertThat(db.sandboxes().countByAccount(a.id(), Set.of())).isEqualTo(3);
         assertThat(db.sandboxes().countByAccount("acc_none", Set.of())).isZero();
     }
@@ -290,9 +372,11 @@ public abstract class StoreContract {
         insertSandbox(a, SandboxState.RUNNING, "node-b");
         Sandbox unowned = insertSandbox(a, SandboxState.RUNNING, null);
         assertThat(db.sandboxes().listByStates(EnumSet.of(SandboxState.RUNNING, SandboxState.PROVISIONING), "node-a"))
-                .extracting(Sandbox::id).containsExactlyInAnyOrder(r1.id(), p1.id());
+                .extracting(Sandbox::id)
+                .containsExactlyInAnyOrder(r1.id(), p1.id());
         assertThat(db.sandboxes().listByStates(EnumSet.of(SandboxState.RUNNING), null))
-                .extracting(Sandbox::id).containsExactly(unowned.id());
+                .extracting(Sandbox::id)
+                .containsExactly(unowned.id());
         assertThat(db.sandboxes().listByStates(Set.of(), "node-a")).isEmpty();
     }
 
@@ -306,7 +390,8 @@ public abstract class StoreContract {
         insertSandbox(a, SandboxState.RUNNING, "local", null);
         insertSandbox(a, SandboxState.STOPPED, "local", now.minusSeconds(5));
         insertSandbox(a, SandboxState.RUNNING, "other", now.minusSeconds(5));
-        assertThat(db.sandboxes().findExpired(now, "local")).extracting(Sandbox::id)
+        assertThat(db.sandboxes().findExpired(now, "local"))
+                .extracting(Sandbox::id)
                 .containsExactlyInAnyOrder(due.id(), exactly.id());
     }
 
@@ -345,8 +430,9 @@ public abstract class StoreContract {
             assertThat(mine).isSorted();
             return mine;
         });
-        assertThat(seqs).containsExactlyInAnyOrderElementsOf(
-                LongStream.rangeClosed(1, THREADS * perThread).boxed().toList());
+        assertThat(seqs)
+                .containsExactlyInAnyOrderElementsOf(
+                        LongStream.rangeClosed(1, THREADS * perThread).boxed().toList());
         assertThat(db.sandboxes().nextExecutionSeq(s2.id())).isEqualTo(2);
         // A sandbox update must not reset the counter.
         db.sandboxes().update(s1.withLabel("x", T0));
@@ -362,10 +448,17 @@ public abstract class StoreContract {
         Sandbox s2 = insertSandbox(a, SandboxState.RUNNING, "local");
         List<AuditEntry> written = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            AuditEntry e = new AuditEntry(String.format("aud_01hxa3b4c5d6e7f8g9h0j1k2m%d", i), T0.plusMillis(i),
-                    a.id(), "key_x", i == 4 ? s2.id() : s1.id(), "guarded",
+            AuditEntry e = new AuditEntry(
+                    String.format("aud_01hxa3b4c5d6e7f8g9h0j1k2m%d", i),
+                    T0.plusMillis(i),
+                    a.id(),
+                    "key_x",
+                    i == 4 ? s2.id() : s1.id(),
+                    "guarded",
                     i % 2 == 0 ? AuditEntry.Decision.ALLOWED : AuditEntry.Decision.BLOCKED,
-                    i % 2 == 0 ? null : "power.reboot", "ab".repeat(32), "echo ünï " + i);
+                    i % 2 == 0 ? null : "power.reboot",
+                    "ab".repeat(32),
+                    "echo ünï " + i);
             db.audit().append(e);
             written.add(e);
         }
@@ -380,10 +473,24 @@ public abstract class StoreContract {
     void operationsRoundTripUpdateAndFailWhenUnfinished() {
         Account a = insertAccount("alice");
         Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
-        Operation pending = new Operation("op_01hxa3b4c5d6e7f8g9h0j1k2m1", s.id(), a.id(), PowerAction.RESTART,
-                OperationStatus.PENDING, null, T0, T0);
-        Operation done = new Operation("op_01hxa3b4c5d6e7f8g9h0j1k2m2", s.id(), a.id(), PowerAction.STOP,
-                OperationStatus.SUCCEEDED, null, T0, T0);
+        Operation pending = new Operation(
+                "op_01hxa3b4c5d6e7f8g9h0j1k2m1",
+                s.id(),
+                a.id(),
+                PowerAction.RESTART,
+                OperationStatus.PENDING,
+                null,
+                T0,
+                T0);
+        Operation done = new Operation(
+                "op_01hxa3b4c5d6e7f8g9h0j1k2m2",
+                s.id(),
+                a.id(),
+                PowerAction.STOP,
+                OperationStatus.SUCCEEDED,
+                null,
+                T0,
+                T0);
         db.operations().insert(pending);
         db.operations().insert(done);
         assertThat(db.operations().findById(pending.id())).contains(pending);
@@ -414,8 +521,15 @@ public abstract class StoreContract {
         db.executions().updateOutput(queued.id(), partial);
         assertThat(db.executions().findById(queued.id())).contains(queued.withOutput(partial));
 
-        Execution done = queued.finished(ExecutionStatus.FAILED, 137, 9, true,
-                new Execution.Output("all\n", "killed\n", true, false), T0.plusSeconds(3), 1234, "oom");
+        Execution done = queued.finished(
+                ExecutionStatus.FAILED,
+                137,
+                9,
+                true,
+                new Execution.Output("all\n", "killed\n", true, false),
+                T0.plusSeconds(3),
+                1234,
+                "oom");
         db.executions().update(done);
         assertThat(db.executions().findById(queued.id())).contains(done);
     }
@@ -429,7 +543,9 @@ public abstract class StoreContract {
             db.executions().insert(execution(s, i, ExecutionStatus.SUCCEEDED, "local"));
         }
         db.executions().insert(execution(other, 1, ExecutionStatus.SUCCEEDED, "local"));
-        assertThat(db.executions().listBySandbox(s.id(), 3)).extracting(Execution::seq).containsExactly(5L, 4L, 3L);
+        assertThat(db.executions().listBySandbox(s.id(), 3))
+                .extracting(Execution::seq)
+                .containsExactly(5L, 4L, 3L);
         assertThat(db.executions().listBySandbox(s.id(), 100)).hasSize(5);
         assertThat(db.executions().listBySandbox("sbx_none", 10)).isEmpty();
     }
@@ -461,12 +577,14 @@ public abstract class StoreContract {
         Execution stored = db.executions().findById(running.id()).orElseThrow();
         assertThat(stored.status()).isEqualTo(ExecutionStatus.LOST);
         assertThat(stored.finishedAt()).isEqualTo(now);
-        assertThat(new Execution.Output(stored.stdout(), stored.stderr(), stored.stdoutTruncated(),
-                stored.stderrTruncated())).isEqualTo(partial);
+        assertThat(new Execution.Output(
+                        stored.stdout(), stored.stderr(), stored.stdoutTruncated(), stored.stderrTruncated()))
+                .isEqualTo(partial);
         assertThat(db.executions().findById(queued.id()).orElseThrow().status()).isEqualTo(ExecutionStatus.LOST);
         assertThat(db.executions().findById(done.id())).contains(done);
         assertThat(db.executions().findById(elsewhere.id())).contains(elsewhere);
-        assertThat(db.executions().markLost(EnumSet.of(ExecutionStatus.RUNNING), "local", now)).isZero();
+        assertThat(db.executions().markLost(EnumSet.of(ExecutionStatus.RUNNING), "local", now))
+                .isZero();
     }
 
     @Test
@@ -553,24 +671,58 @@ public abstract class StoreContract {
     }
 
     protected Sandbox insertSandbox(Account a, SandboxState state, String nodeId, Instant expiresAt) {
-        Sandbox s = new Sandbox(ids.next(Ids.SANDBOX), db.sandboxes().nextNumber(), a.id(), "namespace", state, null,
-                512, 1, 256, false, Map.of("K", "v"), Map.of(), expiresAt == null ? null : 60, expiresAt, null, nodeId,
-                T0, state == SandboxState.RUNNING ? T0 : null, T0);
+        Sandbox s = new Sandbox(
+                ids.next(Ids.SANDBOX),
+                db.sandboxes().nextNumber(),
+                a.id(),
+                "namespace",
+                state,
+                null,
+                512,
+                1,
+                256,
+                false,
+                Map.of("K", "v"),
+                Map.of(),
+                expiresAt == null ? null : 60,
+                expiresAt,
+                null,
+                nodeId,
+                T0,
+                state == SandboxState.RUNNING ? T0 : null,
+                T0);
         db.sandboxes().insert(s);
         return s;
     }
 
     protected Execution execution(Sandbox s, long seq, ExecutionStatus status, String nodeId) {
         boolean started = status != ExecutionStatus.QUEUED;
-        return new Execution(ids.next(Ids.EXECUTION), s.id(), s.accountId(), seq, "echo 'hi' && ls",
-                List.of("/bin/sh", "-c", "echo 'hi' && ls"), status, status.terminal() ? 0 : null, null, false, "", "",
-                false, false, T0, started ? T0.plusMillis(1) : null, status.terminal() ? T0.plusMillis(2) : null, 0,
-                null, nodeId);
+        return new Execution(
+                ids.next(Ids.EXECUTION),
+                s.id(),
+                s.accountId(),
+                seq,
+                "echo 'hi' && ls",
+                List.of("/bin/sh", "-c", "echo 'hi' && ls"),
+                status,
+                status.terminal() ? 0 : null,
+                null,
+                false,
+                "",
+                "",
+                false,
+                false,
+                T0,
+                started ? T0.plusMillis(1) : null,
+                status.terminal() ? T0.plusMillis(2) : null,
+                0,
+                null,
+                nodeId);
     }
 
     private static void assertConflict(Runnable action) {
-        assertThatThrownBy(action::run).isInstanceOfSatisfying(RuncellException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThatThrownBy(action::run).isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.CONFLICT));
     }
 
     /** Runs {@code task} on {@link #THREADS} virtual threads started together; returns all their results. */

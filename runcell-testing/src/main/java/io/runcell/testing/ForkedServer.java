@@ -55,7 +55,8 @@ public final class ForkedServer implements AutoCloseable {
             Process p = pb.start();
             CompletableFuture<String> url = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
                         Matcher m = RUNNING.matcher(line);

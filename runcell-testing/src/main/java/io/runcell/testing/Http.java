@@ -75,7 +75,8 @@ public final class Http {
     }
 
     public Response send(String method, String path, String body, Map<String, String> headers) {
-        return sendBytes(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
+        return sendBytes(
+                method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), headers);
     }
 
     public Response sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
@@ -83,7 +84,9 @@ public final class Http {
                 .timeout(Duration.ofMinutes(5));
         defaultHeaders.forEach(b::header);
         headers.forEach(b::header);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
             HttpResponse<byte[]> res = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             Map<String, String> h = new LinkedHashMap<>();

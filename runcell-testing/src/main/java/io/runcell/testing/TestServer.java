@@ -34,7 +34,8 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(UnaryOperator<ServerConfig> customize) {
         try {
             Path dir = Files.createTempDirectory("runcell-test-");
-            ServerConfig config = customize.apply(ServerConfig.defaults().withPort(0).withDataDir(dir));
+            ServerConfig config =
+                    customize.apply(ServerConfig.defaults().withPort(0).withDataDir(dir));
             RuncellServer server = RuncellServer.start(config);
             String key = server.bootstrap().orElseThrow().key().token();
             return new TestServer(server, dir, key);
@@ -78,10 +79,12 @@ public final class TestServer implements AutoCloseable {
     /** Creates an account and returns a key of it with {@code scopes} (default read:vm + write:vm). */
     public String newAccountKey(String name, String... scopes) {
         RuncellClient admin = admin();
-        JsonNode account = admin.call("POST", "/runcell/v1/accounts",
-                Http.JSON.createObjectNode().put("name", name));
+        JsonNode account = admin.call(
+                "POST", "/runcell/v1/accounts", Http.JSON.createObjectNode().put("name", name));
         List<String> s = scopes.length == 0 ? List.of("read:vm", "write:vm") : List.of(scopes);
-        return admin.createKey(account.get("id").asText(), name + "-key", s).get("key").asText();
+        return admin.createKey(account.get("id").asText(), name + "-key", s)
+                .get("key")
+                .asText();
     }
 
     @Override

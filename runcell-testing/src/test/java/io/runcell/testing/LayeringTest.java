@@ -23,83 +23,137 @@ class LayeringTest {
 
     @Test
     void driverSpiImportsOnlyTheJdk() {
-        noClasses().that().resideInAPackage("io.runcell.driver.spi..")
-                .should().dependOnClassesThat().resideOutsideOfPackages("java..", "io.runcell.driver.spi..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.driver.spi..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "io.runcell.driver.spi..")
                 .check(classes);
     }
 
     @Test
     void coreDependsOnlyOnTheDriverSpiAndSlf4j() {
-        noClasses().that().resideInAPackage("io.runcell.core..")
-                .should().dependOnClassesThat().resideOutsideOfPackages(
-                        "java..", "io.runcell.core..", "io.runcell.driver.spi..", "org.slf4j..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("java..", "io.runcell.core..", "io.runcell.driver.spi..", "org.slf4j..")
                 .check(classes);
     }
 
     @Test
     void backendsSeeOnlyTheSpi() {
-        noClasses().that().resideInAnyPackage("io.runcell.driver.namespace..", "io.runcell.driver.microvm..", "io.runcell.driver.qga..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.core..", "io.runcell.store..",
-                        "io.runcell.api..", "io.runcell.server..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.runcell.driver.namespace..", "io.runcell.driver.microvm..", "io.runcell.driver.qga..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.runcell.core..", "io.runcell.store..", "io.runcell.api..", "io.runcell.server..")
                 .check(classes);
     }
 
     @Test
     void jdbcLivesOnlyInTheStore() {
-        noClasses().that().resideOutsideOfPackage("io.runcell.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.flywaydb..",
-                        "com.zaxxer..", "org.sqlite..", "org.postgresql..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.runcell.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "java.sql..",
+                        "javax.sql..",
+                        "org.flywaydb..",
+                        "com.zaxxer..",
+                        "org.sqlite..",
+                        "org.postgresql..")
                 .check(classes);
     }
 
     @Test
     void theHttpServerLivesOnlyInTheApiAndServer() {
-        noClasses().that().resideOutsideOfPackages("io.runcell.api..", "io.runcell.server..")
-                .should().dependOnClassesThat().resideInAPackage("io.helidon..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("io.runcell.api..", "io.runcell.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.helidon..")
                 .check(classes);
     }
 
     @Test
     void bucket4jLivesOnlyInTheCluster() {
-        noClasses().that().resideOutsideOfPackage("io.runcell.cluster..")
-                .should().dependOnClassesThat().resideInAPackage("io.github.bucket4j..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.runcell.cluster..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.github.bucket4j..")
                 .check(classes);
     }
 
     @Test
     void clusterDependsOnlyOnTheCoreAndItsLibraries() {
-        noClasses().that().resideInAPackage("io.runcell.cluster..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.api..", "io.runcell.server..",
-                        "io.runcell.store..", "io.runcell.driver..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.cluster..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.runcell.api..", "io.runcell.server..", "io.runcell.store..", "io.runcell.driver..")
                 .check(classes);
     }
 
     @Test
     void picocliLivesOnlyInTheCli() {
-        noClasses().that().resideOutsideOfPackage("io.runcell.server.cli..")
-                .should().dependOnClassesThat().resideInAPackage("picocli..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.runcell.server.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("picocli..")
                 .check(classes);
     }
 
     @Test
     void apiDoesNotReachIntoStoreServerOrBackends() {
-        noClasses().that().resideInAPackage("io.runcell.api..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.store..", "io.runcell.server..",
-                        "io.runcell.driver.namespace..", "io.runcell.driver.microvm..", "io.runcell.driver.qga..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.runcell.store..",
+                        "io.runcell.server..",
+                        "io.runcell.driver.namespace..",
+                        "io.runcell.driver.microvm..",
+                        "io.runcell.driver.qga..")
                 .check(classes);
     }
 
     @Test
     void storeDoesNotReachOutward() {
-        noClasses().that().resideInAPackage("io.runcell.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.runcell.api..", "io.runcell.server..",
-                        "io.runcell.driver.namespace..", "io.runcell.driver.microvm..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.runcell.api..",
+                        "io.runcell.server..",
+                        "io.runcell.driver.namespace..",
+                        "io.runcell.driver.microvm..")
                 .check(classes);
     }
 
     @Test
     void dialectsNeverImportEachOther() {
-        slices().matching("io.runcell.api.(nativeapi|instavm|vast|hostup)..").should().notDependOnEachOther()
+        slices().matching("io.runcell.api.(nativeapi|instavm|vast|hostup)..")
+                .should()
+                .notDependOnEachOther()
                 .check(classes);
     }
 }

@@ -12,7 +12,11 @@ public final class Boundary {
     private Boundary() {}
 
     public static void logUnexpected(ServerRequest req, Throwable error) {
-        LOG.error("unexpected error in {} {} (request {})", req.prologue().method().text(), req.path().absolute().rawPath(),
-                RequestIds.of(req), error);
+        LOG.error(
+                "unexpected error in {} {} (request {})",
+                req.prologue().method().text(),
+                req.path().absolute().rawPath(),
+                RequestIds.of(req),
+                error);
     }
 }

@@ -15,8 +15,10 @@ public final class Credentials {
 
     /** The token of an {@code Authorization: Bearer <token>} header. */
     public static Optional<String> bearer(ServerRequest req) {
-        return req.headers().first(HeaderNames.AUTHORIZATION)
-                .filter(v -> v.length() > 7 && v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
+        return req.headers()
+                .first(HeaderNames.AUTHORIZATION)
+                .filter(v -> v.length() > 7
+                        && v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
                 .map(v -> v.substring(7).strip())
                 .filter(v -> !v.isEmpty());
     }

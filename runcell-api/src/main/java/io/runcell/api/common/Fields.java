@@ -27,7 +27,8 @@ public final class Fields {
             return new Fields(Json.object());
         }
         if (!body.isObject()) {
-            throw RuncellException.invalid(FieldError.of("body", FieldError.Kind.INVALID_TYPE, "The body must be a JSON object."));
+            throw RuncellException.invalid(
+                    FieldError.of("body", FieldError.Kind.INVALID_TYPE, "The body must be a JSON object."));
         }
         return new Fields(body);
     }
@@ -60,7 +61,9 @@ public final class Fields {
         if (n.isIntegralNumber() && n.canConvertToInt()) {
             return n.intValue();
         }
-        if (n.isFloatingPointNumber() && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) {
+        if (n.isFloatingPointNumber()
+                && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < Integer.MAX_VALUE) {
             return (int) n.doubleValue();
         }
         throw typeError(name, "an integer");

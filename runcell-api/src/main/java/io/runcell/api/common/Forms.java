@@ -95,7 +95,8 @@ public final class Forms {
             if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("content-disposition")) {
                 String value = line.substring(colon + 1);
                 Optional<String> name = parameter(value, "name");
-                return name.map(n -> new Part(n, parameter(value, "filename").orElse(null), data)).orElse(null);
+                return name.map(n -> new Part(n, parameter(value, "filename").orElse(null), data))
+                        .orElse(null);
             }
         }
         return null;

@@ -55,7 +55,14 @@ public final class Problem {
         return body;
     }
 
-    public void send(ServerRequest req, ServerResponse res, int status, String code, String title, String detail, List<Item> errors) {
+    public void send(
+            ServerRequest req,
+            ServerResponse res,
+            int status,
+            String code,
+            String title,
+            String detail,
+            List<Item> errors) {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.send(Json.bytes(body(req, status, code, title, detail, errors)));

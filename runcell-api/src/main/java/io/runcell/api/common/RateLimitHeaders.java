@@ -17,14 +17,17 @@ public final class RateLimitHeaders {
         long retry = Math.max(1, e.retryAfterSeconds());
         Map<String, String> h = new LinkedHashMap<>();
         h.put("Retry-After", Long.toString(retry));
-        e.rateLimit().ifPresentOrElse(info -> {
-            h.put("X-RateLimit-Limit", Long.toString(info.limit()));
-            h.put("X-RateLimit-Remaining", Long.toString(info.remaining()));
-            h.put("X-RateLimit-Reset", Long.toString(Math.max(1, info.resetSeconds())));
-        }, () -> {
-            h.put("X-RateLimit-Remaining", "0");
-            h.put("X-RateLimit-Reset", Long.toString(retry));
-        });
+        e.rateLimit()
+                .ifPresentOrElse(
+                        info -> {
+                            h.put("X-RateLimit-Limit", Long.toString(info.limit()));
+                            h.put("X-RateLimit-Remaining", Long.toString(info.remaining()));
+                            h.put("X-RateLimit-Reset", Long.toString(Math.max(1, info.resetSeconds())));
+                        },
+                        () -> {
+                            h.put("X-RateLimit-Remaining", "0");
+                            h.put("X-RateLimit-Reset", Long.toString(retry));
+                        });
         return h;
     }
 }

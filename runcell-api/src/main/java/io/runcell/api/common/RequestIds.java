@@ -1,7 +1,7 @@
 package io.runcell.api.common;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;

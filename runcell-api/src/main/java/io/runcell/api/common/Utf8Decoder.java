@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Utf8Decoder {
 
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     private byte[] carry = new byte[0];

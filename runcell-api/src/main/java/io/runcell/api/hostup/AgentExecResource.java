@@ -48,7 +48,10 @@ final class AgentExecResource {
         Optional<String> pid = req.query().first("pid").asOptional();
         if (pid.isEmpty()) {
             p.require(Scope.READ_VM);
-            Json.send(res, Status.OK_200, HostupJson.readiness(engine.sandboxes().readiness(p, HostupApi.sandboxId(req))));
+            Json.send(
+                    res,
+                    Status.OK_200,
+                    HostupJson.readiness(engine.sandboxes().readiness(p, HostupApi.sandboxId(req))));
             return;
         }
         p.require(Scope.WRITE_VM);
@@ -63,8 +66,8 @@ final class AgentExecResource {
         p.require(Scope.WRITE_VM);
         String sandboxId = HostupApi.sandboxId(req);
         String command = command(Bodies.json(req));
-        ExecCommand exec = new ExecCommand(List.of("bash", "-c", command), command, Map.of(), null, false, null,
-                PolicyProfile.GUARDED);
+        ExecCommand exec = new ExecCommand(
+                List.of("bash", "-c", command), command, Map.of(), null, false, null, PolicyProfile.GUARDED);
         Execution e = engine.executions().start(p, sandboxId, exec);
         Json.send(res, Status.OK_200, HostupJson.started(HostupApi.vpsId(sandboxId), e));
     }
@@ -72,23 +75,28 @@ final class AgentExecResource {
     /** The {@code command} field: required, a string, not blank, at most 4096 characters. */
     static String command(JsonNode body) {
         if (body == null || !body.isObject()) {
-            throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.MISSING,
-                    "The body must be a JSON object with a `command` string."));
+            throw RuncellException.invalid(FieldError.of(
+                    "command", FieldError.Kind.MISSING, "The body must be a JSON object with a `command` string."));
         }
         JsonNode n = body.get("command");
         if (n == null || n.isNull()) {
             throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.MISSING, "`command` is required."));
         }
         if (!n.isTextual()) {
-            throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.INVALID_TYPE, "`command` must be a string."));
+            throw RuncellException.invalid(
+                    FieldError.of("command", FieldError.Kind.INVALID_TYPE, "`command` must be a string."));
         }
         String command = n.asText();
         if (command.strip().isEmpty()) {
-            throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.MISSING, "`command` must not be empty."));
+            throw RuncellException.invalid(
+                    FieldError.of("command", FieldError.Kind.MISSING, "`command` must not be empty."));
         }
         if (command.codePointCount(0, command.length()) > MAX_COMMAND_CHARS) {
-            throw RuncellException.invalid(new FieldError("command", FieldError.Kind.TOO_LONG,
-                    "`command` must be at most " + MAX_COMMAND_CHARS + " characters.", (long) MAX_COMMAND_CHARS));
+            throw RuncellException.invalid(new FieldError(
+                    "command",
+                    FieldError.Kind.TOO_LONG,
+                    "`command` must be at most " + MAX_COMMAND_CHARS + " characters.",
+                    (long) MAX_COMMAND_CHARS));
         }
         return command;
     }
@@ -101,7 +109,8 @@ final class AgentExecResource {
             }
             return pid;
         } catch (NumberFormatException e) {
-            throw RuncellException.invalid(FieldError.of("pid", FieldError.Kind.INVALID_TYPE, "pid must be an integer"));
+            throw RuncellException.invalid(
+                    FieldError.of("pid", FieldError.Kind.INVALID_TYPE, "pid must be an integer"));
         }
     }
 }

@@ -43,7 +43,8 @@ public final class HostupApi implements HttpService {
         Optional<Principal> p = token.flatMap(engine.authenticator()::tryAuthenticate);
         if (p.isEmpty()) {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
-            throw new RuncellException(ErrorCode.UNAUTHORIZED,
+            throw new RuncellException(
+                    ErrorCode.UNAUTHORIZED,
                     token.isEmpty() ? "Authentication is required." : "The API key is invalid or revoked.");
         }
         return p.get();
@@ -52,7 +53,8 @@ public final class HostupApi implements HttpService {
     /** The sandbox id behind the {@code {id}} path parameter; a malformed VPS id is simply not found. */
     static String sandboxId(ServerRequest req) {
         String vpsId = req.path().pathParameters().get("id");
-        return Ids.convert(vpsId, Ids.VPS, Ids.SANDBOX).orElseThrow(() -> RuncellException.of(ErrorCode.SANDBOX_NOT_FOUND));
+        return Ids.convert(vpsId, Ids.VPS, Ids.SANDBOX)
+                .orElseThrow(() -> RuncellException.of(ErrorCode.SANDBOX_NOT_FOUND));
     }
 
     static String vpsId(String sandboxId) {

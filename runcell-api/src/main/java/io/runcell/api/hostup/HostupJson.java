@@ -12,8 +12,9 @@ import java.util.Map;
 /** Hostup's JSON renderings of core records (camelCase). */
 final class HostupJson {
 
-    private static final Map<Integer, String> SIGNALS = Map.of(1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 6, "SIGABRT",
-            9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 14, "SIGALRM", 15, "SIGTERM");
+    private static final Map<Integer, String> SIGNALS = Map.of(
+            1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 6, "SIGABRT", 9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 14,
+            "SIGALRM", 15, "SIGTERM");
 
     private HostupJson() {}
 

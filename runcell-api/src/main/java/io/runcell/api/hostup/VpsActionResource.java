@@ -38,8 +38,11 @@ final class VpsActionResource {
         p.require(Scope.WRITE_VM);
         String sandboxId = HostupApi.sandboxId(req);
         String name = req.path().pathParameters().get("action");
-        PowerAction action = PowerAction.fromWire(name).orElseThrow(() -> RuncellException.invalid(FieldError.of(
-                "action", FieldError.Kind.INVALID_VALUE, "action must be one of start, shutdown, stop, restart, reset")));
+        PowerAction action = PowerAction.fromWire(name)
+                .orElseThrow(() -> RuncellException.invalid(FieldError.of(
+                        "action",
+                        FieldError.Kind.INVALID_VALUE,
+                        "action must be one of start, shutdown, stop, restart, reset")));
         Operation op = engine.power().submit(p, sandboxId, action);
         Json.send(res, Status.ACCEPTED_202, HostupJson.operation(HostupApi.vpsId(sandboxId), op));
     }
@@ -47,7 +50,8 @@ final class VpsActionResource {
     private void poll(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req, res);
         String sandboxId = HostupApi.sandboxId(req);
-        Operation op = engine.power().get(p, sandboxId, req.path().pathParameters().get("operation"));
+        Operation op =
+                engine.power().get(p, sandboxId, req.path().pathParameters().get("operation"));
         Json.send(res, Status.OK_200, HostupJson.operation(HostupApi.vpsId(sandboxId), op));
     }
 }

@@ -34,21 +34,27 @@ final class VpsResource {
     }
 
     void register(HttpRules rules, Guard guard) {
-        rules.get("/vps", guard.wrap(this::list))
-                .get("/vps/{id}", guard.wrap(this::get));
+        rules.get("/vps", guard.wrap(this::list)).get("/vps/{id}", guard.wrap(this::get));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req, res);
         int limit = limit(req);
-        String after = req.query().first("cursor").asOptional().map(VpsResource::decodeCursor).orElse(null);
+        String after = req.query()
+                .first("cursor")
+                .asOptional()
+                .map(VpsResource::decodeCursor)
+                .orElse(null);
         // one more than asked tells whether another page exists, so the last page has no nextCursor
         List<Sandbox> rows = engine.sandboxes().list(p, after, limit + 1);
         List<Sandbox> page = rows.subList(0, Math.min(limit, rows.size()));
         ObjectNode body = Json.object();
         ArrayNode data = body.putArray("data");
         page.forEach(s -> data.add(HostupJson.vps(s)));
-        body.putObject("pagination").put("nextCursor", rows.size() > limit ? encodeCursor(page.getLast().id()) : null);
+        body.putObject("pagination")
+                .put(
+                        "nextCursor",
+                        rows.size() > limit ? encodeCursor(page.getLast().id()) : null);
         Json.send(res, Status.OK_200, body);
     }
 
@@ -69,20 +75,23 @@ final class VpsResource {
         try {
             n = Integer.parseInt(value.get().strip());
         } catch (NumberFormatException e) {
-            throw RuncellException.invalid(FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
+            throw RuncellException.invalid(
+                    FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
         }
         if (n < 1) {
-            throw RuncellException.invalid(new FieldError("limit", FieldError.Kind.TOO_SMALL, "limit must be at least 1", 1L));
+            throw RuncellException.invalid(
+                    new FieldError("limit", FieldError.Kind.TOO_SMALL, "limit must be at least 1", 1L));
         }
         if (n > MAX_LIMIT) {
-            throw RuncellException.invalid(new FieldError("limit", FieldError.Kind.TOO_LARGE,
-                    "limit must be at most " + MAX_LIMIT, (long) MAX_LIMIT));
+            throw RuncellException.invalid(new FieldError(
+                    "limit", FieldError.Kind.TOO_LARGE, "limit must be at most " + MAX_LIMIT, (long) MAX_LIMIT));
         }
         return n;
     }
 
     static String encodeCursor(String sandboxId) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((CURSOR_VERSION + sandboxId).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -98,7 +107,9 @@ final class VpsResource {
         } catch (IllegalArgumentException e) {
             // falls through to the validation error
         }
-        throw RuncellException.invalid(FieldError.of("cursor", FieldError.Kind.INVALID_VALUE,
+        throw RuncellException.invalid(FieldError.of(
+                "cursor",
+                FieldError.Kind.INVALID_VALUE,
                 "cursor must be a pagination.nextCursor value returned by this endpoint"));
     }
 }

@@ -39,8 +39,8 @@ final class ExecuteResource {
     }
 
     /** A parsed and validated {@code CommandRequest}. */
-    private record CommandRequest(String text, String language, String apiKey, String sessionId, int timeout,
-                                  List<String> vaultIds) {
+    private record CommandRequest(
+            String text, String language, String apiKey, String sessionId, int timeout, List<String> vaultIds) {
 
         static CommandRequest parse(ServerRequest req) {
             RequestBody body = RequestBody.parse(Bodies.raw(req, Bodies.MAX_JSON_BYTES), false);
@@ -56,10 +56,16 @@ final class ExecuteResource {
             List<String> vaultIds = body.optStringList("vault_ids");
             body.check();
             if (command == null && code == null) {
-                throw RequestBody.single(List.of("body"), "Value error, Either command or code must be provided", "value_error");
+                throw RequestBody.single(
+                        List.of("body"), "Value error, Either command or code must be provided", "value_error");
             }
-            return new CommandRequest(command != null ? command : code, language == null ? "python" : language, apiKey,
-                    sessionId, timeout, vaultIds == null ? List.of() : vaultIds);
+            return new CommandRequest(
+                    command != null ? command : code,
+                    language == null ? "python" : language,
+                    apiKey,
+                    sessionId,
+                    timeout,
+                    vaultIds == null ? List.of() : vaultIds);
         }
 
         List<String> argv() {
@@ -74,8 +80,10 @@ final class ExecuteResource {
         Execution e = engine.executions().await(p, started.id(), Duration.ofSeconds(cmd.timeout()));
         if (!e.status().terminal()) {
             ObjectNode o = Json.object();
-            o.put("detail", "The execution did not finish within " + cmd.timeout()
-                    + " seconds; it is still running: poll GET /v1/executions/" + e.id());
+            o.put(
+                    "detail",
+                    "The execution did not finish within " + cmd.timeout()
+                            + " seconds; it is still running: poll GET /v1/executions/" + e.id());
             o.put("task_id", e.id());
             o.put("session_id", Ids.sandboxIdToUuid(e.sandboxId()));
             Json.send(res, Status.GATEWAY_TIMEOUT_504, o);
@@ -109,14 +117,29 @@ final class ExecuteResource {
         rejectUnusableVaults(p, cmd.vaultIds());
         String sandboxId;
         if (cmd.sessionId() == null) {
-            sandboxId = engine.sandboxes().create(p, new SandboxRequest(null, null, null, null, null,
-                    SessionResource.DEFAULT_LIFETIME, null, Map.of(), Map.of(), false)).id();
+            sandboxId = engine.sandboxes()
+                    .create(
+                            p,
+                            new SandboxRequest(
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    SessionResource.DEFAULT_LIFETIME,
+                                    null,
+                                    Map.of(),
+                                    Map.of(),
+                                    false))
+                    .id();
         } else {
             sandboxId = InstaVmApi.sandboxId(cmd.sessionId());
         }
-        ExecCommand command = new ExecCommand(cmd.argv(), cmd.text(), Map.of(), null, true, null, PolicyProfile.OPEN,
-                cmd.vaultIds());
-        return queued ? engine.executions().enqueue(p, sandboxId, command) : engine.executions().start(p, sandboxId, command);
+        ExecCommand command =
+                new ExecCommand(cmd.argv(), cmd.text(), Map.of(), null, true, null, PolicyProfile.OPEN, cmd.vaultIds());
+        return queued
+                ? engine.executions().enqueue(p, sandboxId, command)
+                : engine.executions().start(p, sandboxId, command);
     }
 
     /**
@@ -138,7 +161,8 @@ final class ExecuteResource {
                 if (e.code() != ErrorCode.INVALID_REQUEST) {
                     throw e;
                 }
-                items.add(new ValidationFailed.Item(List.of("body", "vault_ids", i), "Value error, Unknown vault id", "value_error"));
+                items.add(new ValidationFailed.Item(
+                        List.of("body", "vault_ids", i), "Value error, Unknown vault id", "value_error"));
             }
         }
         if (!items.isEmpty()) {

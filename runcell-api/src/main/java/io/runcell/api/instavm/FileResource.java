@@ -33,8 +33,7 @@ final class FileResource {
     }
 
     void register(HttpRules rules) {
-        rules.post("/upload", api.handler(this::upload))
-                .post("/download", api.handler(this::download));
+        rules.post("/upload", api.handler(this::upload)).post("/download", api.handler(this::download));
     }
 
     private void upload(ServerRequest req, ServerResponse res) {
@@ -49,7 +48,8 @@ final class FileResource {
         String apiKey = body.optString("api_key");
         body.check();
         Principal p = api.principal(req, apiKey);
-        String target = remote == null || remote.isBlank() ? baseName(file.filename())
+        String target = remote == null || remote.isBlank()
+                ? baseName(file.filename())
                 : remote.endsWith("/") ? remote + baseName(file.filename()) : remote;
         WorkspacePath path = WorkspacePath.parse("remote_path", target);
         engine.files().write(p, InstaVmApi.sandboxId(sessionId), path, new ByteArrayInputStream(file.data()), true);

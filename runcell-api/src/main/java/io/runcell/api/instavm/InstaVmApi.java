@@ -50,7 +50,8 @@ public final class InstaVmApi implements HttpService {
         if (key.isEmpty()) {
             throw new RuncellException(ErrorCode.UNAUTHORIZED, "Not authenticated");
         }
-        return engine.authenticator().tryAuthenticate(key.get())
+        return engine.authenticator()
+                .tryAuthenticate(key.get())
                 .orElseThrow(() -> new RuncellException(ErrorCode.UNAUTHORIZED, "Invalid API key"));
     }
 

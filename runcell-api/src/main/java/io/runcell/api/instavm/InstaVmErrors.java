@@ -27,7 +27,10 @@ final class InstaVmErrors implements ErrorMapper {
     public void render(ServerRequest req, ServerResponse res, RuncellException e) {
         ErrorCode code = e.code();
         if (code == ErrorCode.INVALID_REQUEST && !e.fieldErrors().isEmpty()) {
-            renderValidation(res, new ValidationFailed(e.fieldErrors().stream().map(InstaVmErrors::item).toList()));
+            renderValidation(
+                    res,
+                    new ValidationFailed(
+                            e.fieldErrors().stream().map(InstaVmErrors::item).toList()));
             return;
         }
         if (code == ErrorCode.RATE_LIMITED) {
@@ -87,11 +90,19 @@ final class InstaVmErrors implements ErrorMapper {
         String limit = f.limit() == null ? "" : Long.toString(f.limit());
         return switch (f.kind()) {
             case MISSING -> new ValidationFailed.Item(loc, "Field required", "missing");
-            case TOO_LONG -> new ValidationFailed.Item(loc, "String should have at most " + limit + " characters", "string_too_long");
-            case TOO_SHORT -> new ValidationFailed.Item(loc, "String should have at least " + limit + " characters", "string_too_short");
-            case TOO_SMALL -> new ValidationFailed.Item(loc, "Input should be greater than or equal to " + limit, "greater_than_equal");
-            case TOO_LARGE -> new ValidationFailed.Item(loc, "Input should be less than or equal to " + limit, "less_than_equal");
-            case INVALID_TYPE, INVALID_VALUE -> new ValidationFailed.Item(loc, "Value error, " + f.detail(), "value_error");
+            case TOO_LONG ->
+                new ValidationFailed.Item(
+                        loc, "String should have at most " + limit + " characters", "string_too_long");
+            case TOO_SHORT ->
+                new ValidationFailed.Item(
+                        loc, "String should have at least " + limit + " characters", "string_too_short");
+            case TOO_SMALL ->
+                new ValidationFailed.Item(
+                        loc, "Input should be greater than or equal to " + limit, "greater_than_equal");
+            case TOO_LARGE ->
+                new ValidationFailed.Item(loc, "Input should be less than or equal to " + limit, "less_than_equal");
+            case INVALID_TYPE, INVALID_VALUE ->
+                new ValidationFailed.Item(loc, "Value error, " + f.detail(), "value_error");
         };
     }
 }

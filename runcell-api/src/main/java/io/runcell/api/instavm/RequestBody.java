@@ -44,12 +44,15 @@ final class RequestBody {
             // Python's json module reports the position of the error; parsing bytes, Jackson knows the byte offset
             var where = e.getLocation();
             long offset = where == null ? 0 : Math.max(0, Math.max(where.getCharOffset(), where.getByteOffset()));
-            throw single(List.of("body", (int) Math.min(offset, Integer.MAX_VALUE)), "JSON decode error", "json_invalid");
+            throw single(
+                    List.of("body", (int) Math.min(offset, Integer.MAX_VALUE)), "JSON decode error", "json_invalid");
         } catch (IOException e) {
             throw single(List.of("body", 0), "JSON decode error", "json_invalid");
         }
         if (node == null || !node.isObject()) {
-            throw single(List.of("body"), "Input should be a valid dictionary or object to extract fields from",
+            throw single(
+                    List.of("body"),
+                    "Input should be a valid dictionary or object to extract fields from",
                     "model_attributes_type");
         }
         return new RequestBody(node);

@@ -48,8 +48,8 @@ final class SessionResource {
         var env = body.optMap("env", true);
         body.check();
         Principal p = api.principal(req, apiKey);
-        Sandbox s = engine.sandboxes().create(p,
-                new SandboxRequest(null, null, memory, vcpus, null, lifetime, null, env, metadata, false));
+        Sandbox s = engine.sandboxes()
+                .create(p, new SandboxRequest(null, null, memory, vcpus, null, lifetime, null, env, metadata, false));
         Json.send(res, Status.OK_200, InstaVmJson.session(s));
     }
 
@@ -124,20 +124,26 @@ final class SessionResource {
         }
         String s = raw.get().strip();
         if (!s.matches("[+-]?\\d{1,9}")) {
-            throw RequestBody.single(List.of("query", "limit"),
-                    "Input should be a valid integer, unable to parse string as an integer", "int_parsing");
+            throw RequestBody.single(
+                    List.of("query", "limit"),
+                    "Input should be a valid integer, unable to parse string as an integer",
+                    "int_parsing");
         }
         int v = Integer.parseInt(s);
         if (v < 1) {
-            throw RequestBody.single(List.of("query", "limit"), "Input should be greater than or equal to 1", "greater_than_equal");
+            throw RequestBody.single(
+                    List.of("query", "limit"), "Input should be greater than or equal to 1", "greater_than_equal");
         }
         if (v > 1000) {
-            throw RequestBody.single(List.of("query", "limit"), "Input should be less than or equal to 1000", "less_than_equal");
+            throw RequestBody.single(
+                    List.of("query", "limit"), "Input should be less than or equal to 1000", "less_than_equal");
         }
         return v;
     }
 
     private Sandbox session(Principal p, ServerRequest req) {
-        return engine.sandboxes().getIncludingDestroyed(p, InstaVmApi.sandboxId(req.path().pathParameters().get("id")));
+        return engine.sandboxes()
+                .getIncludingDestroyed(
+                        p, InstaVmApi.sandboxId(req.path().pathParameters().get("id")));
     }
 }

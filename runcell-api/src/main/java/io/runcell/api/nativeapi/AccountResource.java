@@ -50,7 +50,11 @@ final class AccountResource {
 
     private void get(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        Json.send(res, Status.OK_200, NativeJson.account(engine.accounts().getAccount(p, req.path().pathParameters().get("id"))));
+        Json.send(
+                res,
+                Status.OK_200,
+                NativeJson.account(engine.accounts()
+                        .getAccount(p, req.path().pathParameters().get("id"))));
     }
 
     private void setPlan(ServerRequest req, ServerResponse res) {
@@ -60,7 +64,11 @@ final class AccountResource {
         if (plan == null) {
             throw RuncellException.invalid(FieldError.of("plan", FieldError.Kind.MISSING, "plan is required"));
         }
-        Json.send(res, Status.OK_200, NativeJson.account(engine.accounts().setPlan(p, req.path().pathParameters().get("id"), plan)));
+        Json.send(
+                res,
+                Status.OK_200,
+                NativeJson.account(
+                        engine.accounts().setPlan(p, req.path().pathParameters().get("id"), plan)));
     }
 
     private void setBlocked(ServerRequest req, ServerResponse res) {
@@ -70,6 +78,10 @@ final class AccountResource {
         if (blocked == null) {
             throw RuncellException.invalid(FieldError.of("blocked", FieldError.Kind.MISSING, "blocked is required"));
         }
-        Json.send(res, Status.OK_200, NativeJson.account(engine.accounts().setBlocked(p, req.path().pathParameters().get("id"), blocked)));
+        Json.send(
+                res,
+                Status.OK_200,
+                NativeJson.account(engine.accounts()
+                        .setBlocked(p, req.path().pathParameters().get("id"), blocked)));
     }
 }

@@ -54,23 +54,26 @@ final class ExecutionResource {
         String command = f.string("command");
         List<String> argv = f.stringList("argv");
         if (command == null && argv == null) {
-            throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.MISSING, "command or argv is required"));
+            throw RuncellException.invalid(
+                    FieldError.of("command", FieldError.Kind.MISSING, "command or argv is required"));
         }
         if (command != null && argv != null) {
-            throw RuncellException.invalid(FieldError.of("argv", FieldError.Kind.INVALID_VALUE, "give command or argv, not both"));
+            throw RuncellException.invalid(
+                    FieldError.of("argv", FieldError.Kind.INVALID_VALUE, "give command or argv, not both"));
         }
         if (argv != null && argv.isEmpty()) {
             throw RuncellException.invalid(FieldError.of("argv", FieldError.Kind.TOO_SHORT, "argv must not be empty"));
         }
         if (command != null && command.isBlank()) {
-            throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.MISSING, "command must not be empty"));
+            throw RuncellException.invalid(
+                    FieldError.of("command", FieldError.Kind.MISSING, "command must not be empty"));
         }
         List<String> run = argv != null ? argv : List.of("bash", "-c", command);
         String display = command != null ? command : String.join(" ", argv);
         Integer timeout = f.integer("timeout_seconds");
         boolean wait = Boolean.TRUE.equals(f.bool("wait"));
-        ExecCommand cmd = new ExecCommand(run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN,
-                f.stringList("vault_ids"));
+        ExecCommand cmd = new ExecCommand(
+                run, display, f.stringMap("env"), timeout, false, null, PolicyProfile.OPEN, f.stringList("vault_ids"));
         Execution started = wait
                 ? engine.executions().start(p, req.path().pathParameters().get("id"), cmd)
                 : engine.executions().enqueue(p, req.path().pathParameters().get("id"), cmd);
@@ -78,10 +81,16 @@ final class ExecutionResource {
             // the command ends by its own timeout; the margin covers the process-tree kill
             long waitSeconds = (timeout == null ? 3600 : timeout) + 30L;
             Execution done = engine.executions().await(p, started.id(), Duration.ofSeconds(waitSeconds));
-            Json.send(res, Status.OK_200, NativeJson.execution(done, engine.clock().instant()));
+            Json.send(
+                    res,
+                    Status.OK_200,
+                    NativeJson.execution(done, engine.clock().instant()));
         } else {
             res.header("Location", NativeApi.PREFIX + "/executions/" + started.id());
-            Json.send(res, Status.ACCEPTED_202, NativeJson.execution(started, engine.clock().instant()));
+            Json.send(
+                    res,
+                    Status.ACCEPTED_202,
+                    NativeJson.execution(started, engine.clock().instant()));
         }
     }
 
@@ -90,7 +99,8 @@ final class ExecutionResource {
         int limit = Paging.limit(req, 100, 500);
         ObjectNode body = Json.object();
         var data = body.putArray("data");
-        engine.executions().list(p, req.path().pathParameters().get("id"), limit)
+        engine.executions()
+                .list(p, req.path().pathParameters().get("id"), limit)
                 .forEach(e -> data.add(NativeJson.execution(e, engine.clock().instant())));
         Json.send(res, Status.OK_200, body);
     }
@@ -146,8 +156,11 @@ final class ExecutionResource {
                         emit(sink, isOut ? "stdout" : "stderr", text);
                     }
                 } else if (item instanceof Execution record) {
-                    sink.emit(SseEvent.builder().name("exit").data(Json.MAPPER.writeValueAsString(
-                            NativeJson.execution(record, engine.clock().instant()))).build());
+                    sink.emit(SseEvent.builder()
+                            .name("exit")
+                            .data(Json.MAPPER.writeValueAsString(
+                                    NativeJson.execution(record, engine.clock().instant())))
+                            .build());
                     return;
                 }
             }
@@ -166,14 +179,20 @@ final class ExecutionResource {
             emit(sink, "stderr", done.stderr());
         }
         if (done.status().terminal()) {
-            sink.emit(SseEvent.builder().name("exit").data(Json.MAPPER.writeValueAsString(
-                    NativeJson.execution(done, engine.clock().instant()))).build());
+            sink.emit(SseEvent.builder()
+                    .name("exit")
+                    .data(Json.MAPPER.writeValueAsString(
+                            NativeJson.execution(done, engine.clock().instant())))
+                    .build());
         }
     }
 
     private static void emit(SseSink sink, String name, String text) {
         ObjectNode data = Json.object().put("data", text);
-        sink.emit(SseEvent.builder().name(name).data(new String(Json.bytes(data), java.nio.charset.StandardCharsets.UTF_8)).build());
+        sink.emit(SseEvent.builder()
+                .name(name)
+                .data(new String(Json.bytes(data), java.nio.charset.StandardCharsets.UTF_8))
+                .build());
     }
 
     private record Chunk(ExecutionListener.Stream stream, byte[] data) {}

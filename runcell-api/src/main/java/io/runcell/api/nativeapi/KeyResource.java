@@ -33,8 +33,14 @@ final class KeyResource {
     void register(HttpRules rules, Guard guard) {
         rules.post("/keys", guard.wrap((req, res) -> create(req, res, null)))
                 .get("/keys", guard.wrap((req, res) -> list(req, res, null)))
-                .post("/accounts/{id}/keys", guard.wrap((req, res) -> create(req, res, req.path().pathParameters().get("id"))))
-                .get("/accounts/{id}/keys", guard.wrap((req, res) -> list(req, res, req.path().pathParameters().get("id"))))
+                .post(
+                        "/accounts/{id}/keys",
+                        guard.wrap((req, res) ->
+                                create(req, res, req.path().pathParameters().get("id"))))
+                .get(
+                        "/accounts/{id}/keys",
+                        guard.wrap((req, res) ->
+                                list(req, res, req.path().pathParameters().get("id"))))
                 .delete("/keys/{id}", guard.wrap(this::revoke));
     }
 
@@ -48,8 +54,11 @@ final class KeyResource {
             scopes.add(Scope.WRITE_VM);
         } else {
             for (String n : names) {
-                scopes.add(Scope.fromWire(n).orElseThrow(() -> RuncellException.invalid(FieldError.of("scopes",
-                        FieldError.Kind.INVALID_VALUE, "scopes must be among read:vm, write:vm, admin"))));
+                scopes.add(Scope.fromWire(n)
+                        .orElseThrow(() -> RuncellException.invalid(FieldError.of(
+                                "scopes",
+                                FieldError.Kind.INVALID_VALUE,
+                                "scopes must be among read:vm, write:vm, admin"))));
             }
         }
         AccountService.CreatedKey created = engine.accounts().createKey(p, accountId, f.string("name"), scopes);

@@ -1,6 +1,5 @@
 package io.runcell.api.nativeapi;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.runcell.api.common.ErrorMapper;

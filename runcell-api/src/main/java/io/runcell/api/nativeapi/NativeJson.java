@@ -135,6 +135,8 @@ final class NativeJson {
     }
 
     static String time(Instant t) {
-        return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        return t == null
+                ? null
+                : t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
     }
 }

@@ -17,11 +17,13 @@ final class Paging {
         try {
             int n = Integer.parseInt(value.get());
             if (n < 1 || n > max) {
-                throw RuncellException.invalid(new FieldError("limit", FieldError.Kind.INVALID_VALUE, "limit must be between 1 and " + max, (long) max));
+                throw RuncellException.invalid(new FieldError(
+                        "limit", FieldError.Kind.INVALID_VALUE, "limit must be between 1 and " + max, (long) max));
             }
             return n;
         } catch (NumberFormatException e) {
-            throw RuncellException.invalid(FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
+            throw RuncellException.invalid(
+                    FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
         }
     }
 }

@@ -47,7 +47,11 @@ final class PlanResource {
 
     private void get(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        Json.send(res, Status.OK_200, NativeJson.plan(engine.planService().get(p, req.path().pathParameters().get("name"))));
+        Json.send(
+                res,
+                Status.OK_200,
+                NativeJson.plan(
+                        engine.planService().get(p, req.path().pathParameters().get("name"))));
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -67,7 +71,8 @@ final class PlanResource {
         String name = req.path().pathParameters().get("name");
         Fields f = Fields.of(Bodies.json(req));
         if (f.present("name") && !name.equals(f.string("name"))) {
-            throw RuncellException.invalid(FieldError.of("name", FieldError.Kind.INVALID_VALUE, "a plan cannot be renamed"));
+            throw RuncellException.invalid(
+                    FieldError.of("name", FieldError.Kind.INVALID_VALUE, "a plan cannot be renamed"));
         }
         p.require(io.runcell.core.account.Scope.ADMIN);
         Plan base = engine.plans().find(name).orElseThrow(() -> RuncellException.of(ErrorCode.PLAN_NOT_FOUND));
@@ -75,7 +80,8 @@ final class PlanResource {
     }
 
     private static Plan merge(String name, Plan b, Fields f) {
-        return new Plan(name,
+        return new Plan(
+                name,
                 integer(f, "max_sandboxes", b.maxSandboxes()),
                 integer(f, "max_concurrent_executions", b.maxConcurrentExecutions()),
                 integer(f, "default_lifetime_seconds", b.defaultLifetimeSeconds()),

@@ -39,9 +39,17 @@ final class SandboxResource {
         Principal p = api.principal(req);
         Fields f = Fields.of(Bodies.json(req));
         Integer lifetime = f.integer("lifetime_seconds");
-        SandboxRequest request = new SandboxRequest(f.string("backend"), f.string("label"), f.integer("memory_mb"),
-                f.integer("vcpus"), f.integer("pids_max"), lifetime, f.bool("network"), f.stringMap("env"),
-                f.stringMap("metadata"), !Boolean.FALSE.equals(f.bool("start")));
+        SandboxRequest request = new SandboxRequest(
+                f.string("backend"),
+                f.string("label"),
+                f.integer("memory_mb"),
+                f.integer("vcpus"),
+                f.integer("pids_max"),
+                lifetime,
+                f.bool("network"),
+                f.stringMap("env"),
+                f.stringMap("metadata"),
+                !Boolean.FALSE.equals(f.bool("start")));
         Sandbox s = engine.sandboxes().create(p, request);
         res.header("Location", NativeApi.PREFIX + "/sandboxes/" + s.id());
         Json.send(res, Status.CREATED_201, NativeJson.sandbox(s));

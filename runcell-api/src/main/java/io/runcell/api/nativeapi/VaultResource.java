@@ -64,7 +64,10 @@ final class VaultResource {
 
     private void get(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        Json.send(res, Status.OK_200, NativeJson.vault(vaults().get(p, req.path().pathParameters().get("id"))));
+        Json.send(
+                res,
+                Status.OK_200,
+                NativeJson.vault(vaults().get(p, req.path().pathParameters().get("id"))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -80,13 +83,20 @@ final class VaultResource {
         if (value == null) {
             throw RuncellException.invalid(FieldError.of("value", FieldError.Kind.MISSING, "value is required"));
         }
-        vaults().putSecret(p, req.path().pathParameters().get("id"), req.path().pathParameters().get("name"), value);
+        vaults().putSecret(
+                        p,
+                        req.path().pathParameters().get("id"),
+                        req.path().pathParameters().get("name"),
+                        value);
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void deleteSecret(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        vaults().deleteSecret(p, req.path().pathParameters().get("id"), req.path().pathParameters().get("name"));
+        vaults().deleteSecret(
+                        p,
+                        req.path().pathParameters().get("id"),
+                        req.path().pathParameters().get("name"));
         res.status(Status.NO_CONTENT_204).send();
     }
 

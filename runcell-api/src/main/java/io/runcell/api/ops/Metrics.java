@@ -39,7 +39,9 @@ public final class Metrics implements ExecutionObserver {
 
     /** Registers a gauge read on every scrape. */
     public void gauge(String name, String description, Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+        io.micrometer.core.instrument.Gauge.builder(name, value)
+                .description(description)
+                .register(registry);
     }
 
     public String scrape() {

@@ -22,7 +22,10 @@ public final class OpsEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/healthz", (req, res) -> Json.send(res, Status.OK_200, Json.object().put("status", "ok")))
+        rules.get(
+                        "/healthz",
+                        (req, res) ->
+                                Json.send(res, Status.OK_200, Json.object().put("status", "ok")))
                 .get("/readyz", (req, res) -> {
                     boolean ok = ready.getAsBoolean();
                     ObjectNode body = Json.object().put("status", ok ? "ready" : "not_ready");

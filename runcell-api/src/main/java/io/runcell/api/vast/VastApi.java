@@ -67,7 +67,8 @@ public final class VastApi implements HttpService {
 
     /** The caller's instance {@code id} (a sandbox number); anything else is not found. */
     Sandbox instance(Principal caller, ServerRequest req) {
-        return engine.sandboxes().getByNumber(caller, instanceId(req.path().pathParameters().get("id")));
+        return engine.sandboxes()
+                .getByNumber(caller, instanceId(req.path().pathParameters().get("id")));
     }
 
     static long instanceId(String text) {

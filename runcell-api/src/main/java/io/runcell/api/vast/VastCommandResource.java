@@ -53,11 +53,14 @@ final class VastCommandResource {
         Sandbox s = api.instance(p, req);
         Execution started = engine.executions().start(p, s.id(), exec);
         String url = api.baseUrl(req) + VastApi.V0 + RESULTS + "/" + links.issue(started);
-        Json.send(res, Status.OK_200, Json.object()
-                .put("success", true)
-                .put("writeable_path", WRITEABLE_PATH)
-                .put("result_url", url)
-                .put("msg", MSG));
+        Json.send(
+                res,
+                Status.OK_200,
+                Json.object()
+                        .put("success", true)
+                        .put("writeable_path", WRITEABLE_PATH)
+                        .put("result_url", url)
+                        .put("msg", MSG));
     }
 
     /** Like the S3 object Vast points at: 404 until the output is complete, 404 once the link expired. */

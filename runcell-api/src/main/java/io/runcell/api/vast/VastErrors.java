@@ -29,7 +29,8 @@ final class VastErrors implements ErrorMapper {
             if (e.retryAfterSeconds() > 0) {
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
             }
-            String threshold = e.rateLimit().map(info -> formatSeconds(info.minIntervalSeconds()))
+            String threshold = e.rateLimit()
+                    .map(info -> formatSeconds(info.minIntervalSeconds()))
                     .orElse(execute ? "1.5" : "1.0");
             Json.send(res, Status.create(429), Json.object().put("detail", rateLimitDetail(threshold)));
             return;
@@ -58,7 +59,7 @@ final class VastErrors implements ErrorMapper {
             case QUOTA_EXCEEDED, CONFLICT -> send(res, 400, code.code(), detail(e));
             case BACKEND_UNAVAILABLE, INTERNAL -> send(res, code.httpStatus(), "server_error", code.publicMessage());
             case EXECUTION_NOT_FOUND, ACCOUNT_NOT_FOUND, KEY_NOT_FOUND, PLAN_NOT_FOUND, FILE_NOT_FOUND, NOT_FOUND ->
-                    send(res, 404, "not_found", detail(e));
+                send(res, 404, "not_found", detail(e));
             case RATE_LIMITED -> throw new IllegalStateException("rendered above");
         }
     }
@@ -84,8 +85,10 @@ final class VastErrors implements ErrorMapper {
 
     /** Seconds as Vast prints them: at least one decimal ({@code 1.0}, {@code 1.5}, {@code 0.25}). */
     static String formatSeconds(double seconds) {
-        String text = java.math.BigDecimal.valueOf(seconds).setScale(3, java.math.RoundingMode.HALF_UP)
-                .stripTrailingZeros().toPlainString();
+        String text = java.math.BigDecimal.valueOf(seconds)
+                .setScale(3, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
         return text.contains(".") ? text : text + ".0";
     }
 
@@ -98,7 +101,8 @@ final class VastErrors implements ErrorMapper {
     }
 
     private static void send(ServerResponse res, int status, String error, String msg) {
-        ObjectNode body = Json.object().put("success", false).put("error", error).put("msg", msg);
+        ObjectNode body =
+                Json.object().put("success", false).put("error", error).put("msg", msg);
         Json.send(res, Status.create(status), body);
     }
 }

@@ -62,8 +62,17 @@ final class VastInstanceResource {
         putText(metadata, "disk", f.node().get("disk"));
         putText(metadata, "runtype", f.node().get("runtype"));
         putText(metadata, "offer_id", textNode(req.path().pathParameters().get("offer")));
-        SandboxRequest request = new SandboxRequest(null, f.string("label"), null, null, null, null, null,
-                VastJson.envOf(f.stringMap("env")), metadata, true);
+        SandboxRequest request = new SandboxRequest(
+                null,
+                f.string("label"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                VastJson.envOf(f.stringMap("env")),
+                metadata,
+                true);
         Sandbox s = engine.sandboxes().create(p, request);
         Json.send(res, Status.OK_200, Json.object().put("success", true).put("new_contract", s.number()));
     }
@@ -96,7 +105,11 @@ final class VastInstanceResource {
     private void show(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
         Sandbox s = api.instance(p, req);
-        Json.send(res, Status.OK_200, Json.object().set("instances", VastJson.instance(s, engine.clock().instant())));
+        Json.send(
+                res,
+                Status.OK_200,
+                Json.object()
+                        .set("instances", VastJson.instance(s, engine.clock().instant())));
     }
 
     private void manage(ServerRequest req, ServerResponse res) {
@@ -114,12 +127,14 @@ final class VastInstanceResource {
         Change change = Change.parse(f);
         JsonNode ids = f.node().get("ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
-            throw RuncellException.invalid(FieldError.of("ids", FieldError.Kind.MISSING, "ids must be a non-empty list of instance ids"));
+            throw RuncellException.invalid(
+                    FieldError.of("ids", FieldError.Kind.MISSING, "ids must be a non-empty list of instance ids"));
         }
         List<Sandbox> targets = new ArrayList<>();
         for (JsonNode id : ids) {
             if (!id.canConvertToLong() && !id.isTextual()) {
-                throw RuncellException.invalid(FieldError.of("ids", FieldError.Kind.INVALID_TYPE, "ids must be integers"));
+                throw RuncellException.invalid(
+                        FieldError.of("ids", FieldError.Kind.INVALID_TYPE, "ids must be integers"));
             }
             targets.add(engine.sandboxes().getByNumber(p, VastApi.instanceId(id.asText())));
         }
@@ -153,12 +168,12 @@ final class VastInstanceResource {
             String state = f.string("state");
             String label = f.string("label");
             if (state == null && label == null) {
-                throw RuncellException.invalid(FieldError.of("state", FieldError.Kind.MISSING,
-                        "Provide at least one of state or label."));
+                throw RuncellException.invalid(
+                        FieldError.of("state", FieldError.Kind.MISSING, "Provide at least one of state or label."));
             }
             if (state != null && !state.equals("stopped") && !state.equals("running")) {
-                throw RuncellException.invalid(FieldError.of("state", FieldError.Kind.INVALID_VALUE,
-                        "state must be one of: stopped, running"));
+                throw RuncellException.invalid(FieldError.of(
+                        "state", FieldError.Kind.INVALID_VALUE, "state must be one of: stopped, running"));
             }
             return new Change(state, label);
         }

@@ -67,7 +67,11 @@ final class VastListing {
         JsonNode filters = jsonParam(req, "select_filters");
         JsonNode cols = jsonParam(req, "select_cols");
         int limit = limit(req);
-        long after = req.query().first("after_token").asOptional().map(VastListing::token).orElse(0L);
+        long after = req.query()
+                .first("after_token")
+                .asOptional()
+                .map(VastListing::token)
+                .orElse(0L);
         Instant now = engine.clock().instant();
         List<ObjectNode> matching = new ArrayList<>();
         for (Sandbox s : all(engine, p)) {
@@ -78,13 +82,18 @@ final class VastListing {
         }
         Map<String, Integer> labels = new TreeMap<>();
         matching.forEach(r -> labels.merge(r.path("label").asText(""), 1, Integer::sum));
-        List<ObjectNode> rest = matching.stream().filter(r -> r.get("id").asLong() > after).toList();
+        List<ObjectNode> rest =
+                matching.stream().filter(r -> r.get("id").asLong() > after).toList();
         List<ObjectNode> page = rest.subList(0, Math.min(limit, rest.size()));
         ArrayNode rows = Json.array();
         page.forEach(r -> rows.add(project(r, cols)));
         ObjectNode body = Json.object();
         body.set("instances", rows);
-        body.put("next_token", rest.size() > limit ? Long.toString(page.get(page.size() - 1).get("id").asLong()) : null);
+        body.put(
+                "next_token",
+                rest.size() > limit
+                        ? Long.toString(page.get(page.size() - 1).get("id").asLong())
+                        : null);
         body.put("total_instances", matching.size());
         ObjectNode counts = body.putObject("label_counts");
         labels.forEach(counts::put);
@@ -107,14 +116,18 @@ final class VastListing {
             }
             for (var ops = cond.fields(); ops.hasNext(); ) {
                 var op = ops.next();
-                boolean ok = switch (op.getKey()) {
-                    case "eq" -> same(value, op.getValue());
-                    case "neq" -> !same(value, op.getValue());
-                    case "in" -> contains(op.getValue(), value);
-                    case "notin" -> !contains(op.getValue(), value);
-                    default -> throw RuncellException.invalid(FieldError.of("select_filters", FieldError.Kind.INVALID_VALUE,
-                            "select_filters operators are eq, neq, in, notin"));
-                };
+                boolean ok =
+                        switch (op.getKey()) {
+                            case "eq" -> same(value, op.getValue());
+                            case "neq" -> !same(value, op.getValue());
+                            case "in" -> contains(op.getValue(), value);
+                            case "notin" -> !contains(op.getValue(), value);
+                            default ->
+                                throw RuncellException.invalid(FieldError.of(
+                                        "select_filters",
+                                        FieldError.Kind.INVALID_VALUE,
+                                        "select_filters operators are eq, neq, in, notin"));
+                        };
                 if (!ok) {
                     return false;
                 }
@@ -171,7 +184,8 @@ final class VastListing {
         try {
             return Math.max(1, Math.min(MAX_LIMIT, Integer.parseInt(text.strip())));
         } catch (NumberFormatException e) {
-            throw RuncellException.invalid(FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
+            throw RuncellException.invalid(
+                    FieldError.of("limit", FieldError.Kind.INVALID_TYPE, "limit must be an integer"));
         }
     }
 
@@ -179,7 +193,8 @@ final class VastListing {
         try {
             return Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw RuncellException.invalid(FieldError.of("after_token", FieldError.Kind.INVALID_VALUE, "after_token is not a token of this listing"));
+            throw RuncellException.invalid(FieldError.of(
+                    "after_token", FieldError.Kind.INVALID_VALUE, "after_token is not a token of this listing"));
         }
     }
 

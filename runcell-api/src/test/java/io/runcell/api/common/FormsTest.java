@@ -45,8 +45,10 @@ class FormsTest {
 
     @Test
     void headerParametersMayBeQuoted() {
-        assertThat(Forms.parameter("multipart/form-data; boundary=\"a b\"", "boundary")).contains("a b");
-        assertThat(Forms.parameter("multipart/form-data;boundary=xyz", "BOUNDARY")).contains("xyz");
+        assertThat(Forms.parameter("multipart/form-data; boundary=\"a b\"", "boundary"))
+                .contains("a b");
+        assertThat(Forms.parameter("multipart/form-data;boundary=xyz", "BOUNDARY"))
+                .contains("xyz");
         assertThat(Forms.parameter("multipart/form-data", "boundary")).isEmpty();
     }
 }

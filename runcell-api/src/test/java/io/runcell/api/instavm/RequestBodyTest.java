@@ -42,12 +42,14 @@ class RequestBodyTest {
         b.integer("c", 1, false, 1, 600);
         b.integer("d", 1, false, 1, 600);
         b.integer("e", 1, false, 1, 600);
-        assertThat(errors(b)).isEqualTo("{\"detail\":["
-                + "{\"loc\":[\"body\",\"a\"],\"msg\":\"Input should be a valid integer, unable to parse string as an integer\",\"type\":\"int_parsing\"},"
-                + "{\"loc\":[\"body\",\"b\"],\"msg\":\"Input should be a valid integer, got a number with a fractional part\",\"type\":\"int_from_float\"},"
-                + "{\"loc\":[\"body\",\"c\"],\"msg\":\"Input should be a valid integer\",\"type\":\"int_type\"},"
-                + "{\"loc\":[\"body\",\"d\"],\"msg\":\"Input should be a valid integer\",\"type\":\"int_type\"},"
-                + "{\"loc\":[\"body\",\"e\"],\"msg\":\"Input should be less than or equal to 600\",\"type\":\"less_than_equal\"}]}");
+        assertThat(errors(b))
+                .isEqualTo(
+                        "{\"detail\":["
+                                + "{\"loc\":[\"body\",\"a\"],\"msg\":\"Input should be a valid integer, unable to parse string as an integer\",\"type\":\"int_parsing\"},"
+                                + "{\"loc\":[\"body\",\"b\"],\"msg\":\"Input should be a valid integer, got a number with a fractional part\",\"type\":\"int_from_float\"},"
+                                + "{\"loc\":[\"body\",\"c\"],\"msg\":\"Input should be a valid integer\",\"type\":\"int_type\"},"
+                                + "{\"loc\":[\"body\",\"d\"],\"msg\":\"Input should be a valid integer\",\"type\":\"int_type\"},"
+                                + "{\"loc\":[\"body\",\"e\"],\"msg\":\"Input should be less than or equal to 600\",\"type\":\"less_than_equal\"}]}");
     }
 
     @Test
@@ -61,14 +63,17 @@ class RequestBodyTest {
 
     @Test
     void emptyBodyIsMissingUnlessAllowed() {
-        assertThat(catchThrowableOfType(ValidationFailed.class, () -> RequestBody.parse(new byte[0], false)).items())
-                .singleElement().satisfies(i -> assertThat(i.type()).isEqualTo("missing"));
+        assertThat(catchThrowableOfType(ValidationFailed.class, () -> RequestBody.parse(new byte[0], false))
+                        .items())
+                .singleElement()
+                .satisfies(i -> assertThat(i.type()).isEqualTo("missing"));
         assertThat(RequestBody.parse(new byte[0], true).optString("x")).isNull();
     }
 
     @Test
     void coreFieldErrorsUseInstaVmNames() {
-        ValidationFailed.Item item = InstaVmErrors.item(new FieldError("lifetime_seconds", FieldError.Kind.TOO_LARGE, "x", 3600L));
+        ValidationFailed.Item item =
+                InstaVmErrors.item(new FieldError("lifetime_seconds", FieldError.Kind.TOO_LARGE, "x", 3600L));
         assertThat(item.loc()).isEqualTo(List.of("body", "vm_lifetime_seconds"));
         assertThat(item.msg()).isEqualTo("Input should be less than or equal to 3600");
         assertThat(item.type()).isEqualTo("less_than_equal");
@@ -76,8 +81,10 @@ class RequestBodyTest {
 
     @Test
     void rateLimitRendersAsDetail() {
-        RuncellException e = new RuncellException(ErrorCode.RATE_LIMITED, "Rate limit exceeded: 10 requests per second");
+        RuncellException e =
+                new RuncellException(ErrorCode.RATE_LIMITED, "Rate limit exceeded: 10 requests per second");
         assertThat(e.code().httpStatus()).isEqualTo(429);
-        assertThat(InstaVmErrors.detailBody(e).toString()).isEqualTo("{\"detail\":\"Rate limit exceeded: 10 requests per second\"}");
+        assertThat(InstaVmErrors.detailBody(e).toString())
+                .isEqualTo("{\"detail\":\"Rate limit exceeded: 10 requests per second\"}");
     }
 }

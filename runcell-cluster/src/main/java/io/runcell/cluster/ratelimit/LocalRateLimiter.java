@@ -49,7 +49,8 @@ public final class LocalRateLimiter implements RateLimiter {
         }
         Held entry;
         synchronized (buckets) {
-            entry = buckets.computeIfAbsent(new Key(accountId, cls, ratePerSecond), k -> newBucket(ratePerSecond, time));
+            entry = buckets.computeIfAbsent(
+                    new Key(accountId, cls, ratePerSecond), k -> newBucket(ratePerSecond, time));
         }
         ConsumptionProbe probe = entry.bucket.tryConsumeAndReturnRemaining(1);
         long reset = ceilSeconds(probe.getNanosToWaitForReset());

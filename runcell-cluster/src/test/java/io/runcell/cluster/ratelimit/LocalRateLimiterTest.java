@@ -88,7 +88,8 @@ class LocalRateLimiterTest {
         assertThat(limiter.tryConsume("acc_a", EndpointClass.EXEC, 1).allowed()).isTrue();
         assertThat(limiter.tryConsume("acc_a", EndpointClass.EXEC, 1).allowed()).isFalse();
 
-        assertThat(limiter.tryConsume("acc_a", EndpointClass.EXEC, 10).allowed()).isTrue();
+        assertThat(limiter.tryConsume("acc_a", EndpointClass.EXEC, 10).allowed())
+                .isTrue();
     }
 
     @Test

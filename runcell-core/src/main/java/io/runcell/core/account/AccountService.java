@@ -30,7 +30,11 @@ public final class AccountService {
     private final String defaultPlan;
 
     public AccountService(
-            AccountRepository accounts, ApiKeyRepository keys, PlanRepository plans, Ids ids, InstantSource clock,
+            AccountRepository accounts,
+            ApiKeyRepository keys,
+            PlanRepository plans,
+            Ids ids,
+            InstantSource clock,
             String defaultPlan) {
         this.accounts = accounts;
         this.keys = keys;
@@ -64,7 +68,8 @@ public final class AccountService {
             throw RuncellException.invalid(FieldError.of("name", FieldError.Kind.MISSING, "name is required"));
         }
         if (name.length() > 100) {
-            throw RuncellException.invalid(new FieldError("name", FieldError.Kind.TOO_LONG, "name is at most 100 characters", 100L));
+            throw RuncellException.invalid(
+                    new FieldError("name", FieldError.Kind.TOO_LONG, "name is at most 100 characters", 100L));
         }
         String planName = plan == null ? defaultPlan : plan;
         if (plans.find(planName).isEmpty()) {
@@ -92,7 +97,8 @@ public final class AccountService {
 
     public Account setBlocked(Principal caller, String accountId, boolean blocked) {
         caller.require(Scope.ADMIN);
-        Account account = accounts.findById(accountId).orElseThrow(() -> RuncellException.of(ErrorCode.ACCOUNT_NOT_FOUND));
+        Account account =
+                accounts.findById(accountId).orElseThrow(() -> RuncellException.of(ErrorCode.ACCOUNT_NOT_FOUND));
         Account updated = account.withBlocked(blocked);
         accounts.update(updated);
         return updated;
@@ -100,7 +106,8 @@ public final class AccountService {
 
     public Account setPlan(Principal caller, String accountId, String plan) {
         caller.require(Scope.ADMIN);
-        Account account = accounts.findById(accountId).orElseThrow(() -> RuncellException.of(ErrorCode.ACCOUNT_NOT_FOUND));
+        Account account =
+                accounts.findById(accountId).orElseThrow(() -> RuncellException.of(ErrorCode.ACCOUNT_NOT_FOUND));
         if (plan == null || plans.find(plan).isEmpty()) {
             throw RuncellException.of(ErrorCode.PLAN_NOT_FOUND);
         }
@@ -125,11 +132,13 @@ public final class AccountService {
         }
         accounts.findById(target).orElseThrow(() -> RuncellException.of(ErrorCode.ACCOUNT_NOT_FOUND));
         if (scopes.isEmpty()) {
-            throw RuncellException.invalid(FieldError.of("scopes", FieldError.Kind.MISSING, "at least one scope is required"));
+            throw RuncellException.invalid(
+                    FieldError.of("scopes", FieldError.Kind.MISSING, "at least one scope is required"));
         }
         String keyName = name == null || name.isBlank() ? "key" : name;
         if (keyName.length() > 100) {
-            throw RuncellException.invalid(new FieldError("name", FieldError.Kind.TOO_LONG, "name is at most 100 characters", 100L));
+            throw RuncellException.invalid(
+                    new FieldError("name", FieldError.Kind.TOO_LONG, "name is at most 100 characters", 100L));
         }
         return storeKey(target, keyName, scopes, Tokens.newToken());
     }
@@ -152,8 +161,14 @@ public final class AccountService {
 
     private CreatedKey storeKey(String accountId, String name, Set<Scope> scopes, String token) {
         ApiKey key = new ApiKey(
-                ids.next(Ids.KEY), accountId, name, Tokens.hash(token), Tokens.displayPrefix(token), scopes,
-                clock.instant(), null);
+                ids.next(Ids.KEY),
+                accountId,
+                name,
+                Tokens.hash(token),
+                Tokens.displayPrefix(token),
+                scopes,
+                clock.instant(),
+                null);
         keys.insert(key);
         return new CreatedKey(key, token);
     }

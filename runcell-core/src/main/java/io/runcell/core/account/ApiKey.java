@@ -8,8 +8,14 @@ import java.util.Set;
  * listings.
  */
 public record ApiKey(
-        String id, String accountId, String name, String tokenHash, String prefix, Set<Scope> scopes,
-        Instant createdAt, Instant revokedAt) {
+        String id,
+        String accountId,
+        String name,
+        String tokenHash,
+        String prefix,
+        Set<Scope> scopes,
+        Instant createdAt,
+        Instant revokedAt) {
 
     public ApiKey {
         scopes = Set.copyOf(scopes);

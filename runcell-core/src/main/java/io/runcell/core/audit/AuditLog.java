@@ -32,9 +32,17 @@ public final class AuditLog {
 
     /** Appends one decision; {@code rule} is null for an allowed command. */
     public AuditEntry record(Principal caller, String sandboxId, String policy, String rule, String command) {
-        AuditEntry entry = new AuditEntry(ids.next(Ids.AUDIT), clock.instant(), caller.accountId(), caller.keyId(),
-                sandboxId, policy, rule == null ? AuditEntry.Decision.ALLOWED : AuditEntry.Decision.BLOCKED, rule,
-                sha256(command), command);
+        AuditEntry entry = new AuditEntry(
+                ids.next(Ids.AUDIT),
+                clock.instant(),
+                caller.accountId(),
+                caller.keyId(),
+                sandboxId,
+                policy,
+                rule == null ? AuditEntry.Decision.ALLOWED : AuditEntry.Decision.BLOCKED,
+                rule,
+                sha256(command),
+                command);
         entries.append(entry);
         return entry;
     }
@@ -48,12 +56,12 @@ public final class AuditLog {
     public List<AuditEntry> list(Principal caller, String sandboxId, String cursor, int limit) {
         caller.require(Scope.ADMIN);
         if (sandboxId != null && Ids.ulidOf(Ids.SANDBOX, sandboxId).isEmpty()) {
-            throw RuncellException.invalid(FieldError.of("sandbox_id", FieldError.Kind.INVALID_VALUE,
-                    "sandbox_id must be a sandbox id (sbx_...)"));
+            throw RuncellException.invalid(FieldError.of(
+                    "sandbox_id", FieldError.Kind.INVALID_VALUE, "sandbox_id must be a sandbox id (sbx_...)"));
         }
         if (cursor != null && Ids.ulidOf(Ids.AUDIT, cursor).isEmpty()) {
-            throw RuncellException.invalid(FieldError.of("cursor", FieldError.Kind.INVALID_VALUE,
-                    "cursor must be a value returned as next_cursor"));
+            throw RuncellException.invalid(FieldError.of(
+                    "cursor", FieldError.Kind.INVALID_VALUE, "cursor must be a value returned as next_cursor"));
         }
         return entries.list(sandboxId, cursor, Math.max(1, Math.min(limit, MAX_PAGE)));
     }

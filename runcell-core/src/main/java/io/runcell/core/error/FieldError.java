@@ -11,7 +11,15 @@ package io.runcell.core.error;
 public record FieldError(String field, Kind kind, String detail, Long limit) {
 
     /** What is wrong with a field; dialects map these to their own type names. */
-    public enum Kind { MISSING, TOO_LONG, TOO_SHORT, TOO_SMALL, TOO_LARGE, INVALID_TYPE, INVALID_VALUE }
+    public enum Kind {
+        MISSING,
+        TOO_LONG,
+        TOO_SHORT,
+        TOO_SMALL,
+        TOO_LARGE,
+        INVALID_TYPE,
+        INVALID_VALUE
+    }
 
     public static FieldError of(String field, Kind kind, String detail) {
         return new FieldError(field, kind, detail, null);

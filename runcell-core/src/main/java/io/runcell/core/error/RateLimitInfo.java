@@ -11,5 +11,10 @@ package io.runcell.core.error;
  * @param resetSeconds       seconds until the bucket is full again
  * @param minIntervalSeconds the class's minimum interval between requests, 1 / rate
  */
-public record RateLimitInfo(String endpointClass, long limit, double windowSeconds, long remaining,
-        long resetSeconds, double minIntervalSeconds) {}
+public record RateLimitInfo(
+        String endpointClass,
+        long limit,
+        double windowSeconds,
+        long remaining,
+        long resetSeconds,
+        double minIntervalSeconds) {}

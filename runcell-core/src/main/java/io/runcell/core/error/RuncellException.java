@@ -24,7 +24,11 @@ public final class RuncellException extends RuntimeException {
     }
 
     /** With the numbers of a rate limit ({@link ErrorCode#RATE_LIMITED}); {@code rateLimit} may be null. */
-    public RuncellException(ErrorCode code, String detail, List<FieldError> fieldErrors, long retryAfterSeconds,
+    public RuncellException(
+            ErrorCode code,
+            String detail,
+            List<FieldError> fieldErrors,
+            long retryAfterSeconds,
             RateLimitInfo rateLimit) {
         super(detail == null ? code.publicMessage() : detail, null, false, false);
         this.code = code;

@@ -21,8 +21,14 @@ import java.util.Map;
  *                       (and are redacted from its output)
  */
 public record ExecCommand(
-        List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
-        InputStream stdin, PolicyProfile policy, List<String> vaultIds) {
+        List<String> argv,
+        String display,
+        Map<String, String> env,
+        Integer timeoutSeconds,
+        boolean autoStart,
+        InputStream stdin,
+        PolicyProfile policy,
+        List<String> vaultIds) {
 
     /** Longest accepted command text or argv (sum of lengths), in characters. */
     public static final int MAX_COMMAND_LENGTH = 128 * 1024;
@@ -36,13 +42,19 @@ public record ExecCommand(
 
     /** Without vaults. */
     public ExecCommand(
-            List<String> argv, String display, Map<String, String> env, Integer timeoutSeconds, boolean autoStart,
-            InputStream stdin, PolicyProfile policy) {
+            List<String> argv,
+            String display,
+            Map<String, String> env,
+            Integer timeoutSeconds,
+            boolean autoStart,
+            InputStream stdin,
+            PolicyProfile policy) {
         this(argv, display, env, timeoutSeconds, autoStart, stdin, policy, List.of());
     }
 
     public static ExecCommand shell(String command, Integer timeoutSeconds) {
-        return new ExecCommand(List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null, PolicyProfile.OPEN);
+        return new ExecCommand(
+                List.of("bash", "-c", command), command, Map.of(), timeoutSeconds, false, null, PolicyProfile.OPEN);
     }
 
     /**
@@ -50,6 +62,7 @@ public record ExecCommand(
      * {@link PolicyProfile#ALLOWLIST}. Throws {@code COMMAND_NOT_ALLOWED} if it is not a plain command.
      */
     public static ExecCommand constrained(String text) {
-        return new ExecCommand(ConstrainedCommand.parse(text), text, Map.of(), null, false, null, PolicyProfile.ALLOWLIST);
+        return new ExecCommand(
+                ConstrainedCommand.parse(text), text, Map.of(), null, false, null, PolicyProfile.ALLOWLIST);
     }
 }

@@ -49,17 +49,59 @@ public record Execution(
     }
 
     public Execution withOutput(Output out) {
-        return new Execution(id, sandboxId, accountId, seq, command, argv, status, exitCode, signal, oomKilled,
-                out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), createdAt, startedAt,
-                finishedAt, cpuTimeMillis, error, nodeId);
+        return new Execution(
+                id,
+                sandboxId,
+                accountId,
+                seq,
+                command,
+                argv,
+                status,
+                exitCode,
+                signal,
+                oomKilled,
+                out.stdout(),
+                out.stderr(),
+                out.stdoutTruncated(),
+                out.stderrTruncated(),
+                createdAt,
+                startedAt,
+                finishedAt,
+                cpuTimeMillis,
+                error,
+                nodeId);
     }
 
     public Execution finished(
-            ExecutionStatus newStatus, Integer newExitCode, Integer newSignal, boolean oom, Output out,
-            Instant now, long cpuMillis, String newError) {
-        return new Execution(id, sandboxId, accountId, seq, command, argv, newStatus, newExitCode, newSignal, oom,
-                out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), createdAt, startedAt, now,
-                cpuMillis, newError, nodeId);
+            ExecutionStatus newStatus,
+            Integer newExitCode,
+            Integer newSignal,
+            boolean oom,
+            Output out,
+            Instant now,
+            long cpuMillis,
+            String newError) {
+        return new Execution(
+                id,
+                sandboxId,
+                accountId,
+                seq,
+                command,
+                argv,
+                newStatus,
+                newExitCode,
+                newSignal,
+                oom,
+                out.stdout(),
+                out.stderr(),
+                out.stdoutTruncated(),
+                out.stderrTruncated(),
+                createdAt,
+                startedAt,
+                now,
+                cpuMillis,
+                newError,
+                nodeId);
     }
 
     /** A snapshot of captured output. */

@@ -7,7 +7,10 @@ package io.runcell.core.execution;
 public interface ExecutionListener {
 
     /** Which stream a chunk belongs to. */
-    enum Stream { STDOUT, STDERR }
+    enum Stream {
+        STDOUT,
+        STDERR
+    }
 
     /** Bytes that were captured (bytes past the cap are not delivered). */
     void output(Stream stream, byte[] data);

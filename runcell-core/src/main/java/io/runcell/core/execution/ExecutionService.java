@@ -11,10 +11,10 @@ import io.runcell.core.plan.PlanRepository;
 import io.runcell.core.policy.Policies;
 import io.runcell.core.ratelimit.EndpointClass;
 import io.runcell.core.ratelimit.RateLimits;
-import io.runcell.core.vault.VaultService;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.core.sandbox.SandboxService;
+import io.runcell.core.vault.VaultService;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.ExecHandle;
 import io.runcell.driver.spi.ExecRequest;
@@ -62,14 +62,33 @@ public final class ExecutionService {
     /** Starts queued executions; at most {@link #MAX_PARALLEL_DISPATCH} spawn at once. */
     private final java.util.concurrent.Executor dispatcher = java.util.concurrent.Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("runcell-dispatch-", 0).factory());
-    private final java.util.concurrent.Semaphore dispatchPermits = new java.util.concurrent.Semaphore(MAX_PARALLEL_DISPATCH);
+
+    private final java.util.concurrent.Semaphore dispatchPermits =
+            new java.util.concurrent.Semaphore(MAX_PARALLEL_DISPATCH);
     public static final int MAX_PARALLEL_DISPATCH = Integer.getInteger("runcell.dispatch.parallel", 8);
 
     public ExecutionService(
-            ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
-            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer,
+            ExecutionRepository executions,
+            SandboxRepository sandboxRecords,
+            SandboxService sandboxes,
+            PlanRepository plans,
+            Ids ids,
+            InstantSource clock,
+            String nodeId,
+            ExecutionObserver observer,
             Policies policies) {
-        this(executions, sandboxRecords, sandboxes, plans, ids, clock, nodeId, observer, policies, RateLimits.NONE, null);
+        this(
+                executions,
+                sandboxRecords,
+                sandboxes,
+                plans,
+                ids,
+                clock,
+                nodeId,
+                observer,
+                policies,
+                RateLimits.NONE,
+                null);
     }
 
     /**
@@ -77,9 +96,17 @@ public final class ExecutionService {
      * {@link EndpointClass#MANAGE}) and vaults ({@code vaults} null: executions naming vaults are rejected).
      */
     public ExecutionService(
-            ExecutionRepository executions, SandboxRepository sandboxRecords, SandboxService sandboxes,
-            PlanRepository plans, Ids ids, InstantSource clock, String nodeId, ExecutionObserver observer,
-            Policies policies, RateLimits rates, VaultService vaults) {
+            ExecutionRepository executions,
+            SandboxRepository sandboxRecords,
+            SandboxService sandboxes,
+            PlanRepository plans,
+            Ids ids,
+            InstantSource clock,
+            String nodeId,
+            ExecutionObserver observer,
+            Policies policies,
+            RateLimits rates,
+            VaultService vaults) {
         this.rates = rates;
         this.vaults = vaults;
         this.policies = policies;
@@ -123,16 +150,34 @@ public final class ExecutionService {
         AtomicInteger running = runningPerAccount.computeIfAbsent(caller.accountId(), k -> new AtomicInteger());
         if (running.incrementAndGet() > plan.maxConcurrentExecutions()) {
             running.decrementAndGet();
-            throw new RuncellException(ErrorCode.QUOTA_EXCEEDED,
+            throw new RuncellException(
+                    ErrorCode.QUOTA_EXCEEDED,
                     "The plan allows at most " + plan.maxConcurrentExecutions() + " concurrent executions.");
         }
         Execution record;
         try {
             Instant now = clock.instant();
-            record = new Execution(ids.next(Ids.EXECUTION), sandbox.id(), caller.accountId(),
-                    sandboxRecords.nextExecutionSeq(sandbox.id()), command.display(), command.argv(),
-                    queued ? ExecutionStatus.QUEUED : ExecutionStatus.RUNNING, null, null, false, "", "", false, false,
-                    now, queued ? null : now, null, 0, null, nodeId);
+            record = new Execution(
+                    ids.next(Ids.EXECUTION),
+                    sandbox.id(),
+                    caller.accountId(),
+                    sandboxRecords.nextExecutionSeq(sandbox.id()),
+                    command.display(),
+                    command.argv(),
+                    queued ? ExecutionStatus.QUEUED : ExecutionStatus.RUNNING,
+                    null,
+                    null,
+                    false,
+                    "",
+                    "",
+                    false,
+                    false,
+                    now,
+                    queued ? null : now,
+                    null,
+                    0,
+                    null,
+                    nodeId);
             executions.insert(record);
         } catch (RuntimeException e) {
             running.decrementAndGet();
@@ -148,7 +193,8 @@ public final class ExecutionService {
         return record;
     }
 
-    private void dispatch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets, int timeout) {
+    private void dispatch(
+            Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets, int timeout) {
         try {
             dispatchPermits.acquire();
         } catch (InterruptedException e) {
@@ -162,9 +208,27 @@ public final class ExecutionService {
                 return;
             }
             Execution q = exec.initial;
-            Execution runningRecord = new Execution(q.id(), q.sandboxId(), q.accountId(), q.seq(), q.command(), q.argv(),
-                    ExecutionStatus.RUNNING, null, null, false, "", "", false, false, q.createdAt(), clock.instant(),
-                    null, 0, null, q.nodeId());
+            Execution runningRecord = new Execution(
+                    q.id(),
+                    q.sandboxId(),
+                    q.accountId(),
+                    q.seq(),
+                    q.command(),
+                    q.argv(),
+                    ExecutionStatus.RUNNING,
+                    null,
+                    null,
+                    false,
+                    "",
+                    "",
+                    false,
+                    false,
+                    q.createdAt(),
+                    clock.instant(),
+                    null,
+                    0,
+                    null,
+                    q.nodeId());
             executions.update(runningRecord);
             exec.initial = runningRecord;
             launch(sandbox, exec, command, secrets, timeout);
@@ -183,14 +247,14 @@ public final class ExecutionService {
             return VaultService.Resolved.NONE;
         }
         if (vaults == null) {
-            throw RuncellException.invalid(FieldError.of("vault_ids", FieldError.Kind.INVALID_VALUE,
-                    "vaults are not available on this server"));
+            throw RuncellException.invalid(FieldError.of(
+                    "vault_ids", FieldError.Kind.INVALID_VALUE, "vaults are not available on this server"));
         }
         return vaults.resolve(caller, vaultIds);
     }
 
-    private Execution launch(Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets,
-            int timeout) {
+    private Execution launch(
+            Sandbox sandbox, LiveExecution exec, ExecCommand command, VaultService.Resolved secrets, int timeout) {
         Execution record = exec.initial;
         Map<String, String> env = command.env();
         if (!secrets.env().isEmpty()) {
@@ -236,8 +300,15 @@ public final class ExecutionService {
             exec.drainRedactors();
             Integer exitCode = r.exitCode() != null ? r.exitCode() : (r.signal() != null ? 128 + r.signal() : null);
             String errorText = r.error() != null ? "the command could not be run: " + r.error() : null;
-            Execution done = exec.initial.finished(status, exitCode, r.signal(), r.oomKilled(), exec.output(),
-                    clock.instant(), r.cpuTimeMicros() / 1000, errorText);
+            Execution done = exec.initial.finished(
+                    status,
+                    exitCode,
+                    r.signal(),
+                    r.oomKilled(),
+                    exec.output(),
+                    clock.instant(),
+                    r.cpuTimeMicros() / 1000,
+                    errorText);
             try {
                 executions.update(done);
             } catch (RuntimeException e) {
@@ -300,7 +371,8 @@ public final class ExecutionService {
         if (executionId == null || Ids.ulidOf(Ids.EXECUTION, executionId).isEmpty()) {
             throw notFound();
         }
-        return executions.findById(executionId)
+        return executions
+                .findById(executionId)
                 .filter(e -> e.accountId().equals(caller.accountId()))
                 .orElseThrow(ExecutionService::notFound);
     }
@@ -391,7 +463,8 @@ public final class ExecutionService {
 
     /** After a restart: executions this node was running are lost, keeping the output flushed so far. */
     public int recoverAfterRestart() {
-        int lost = executions.markLost(EnumSet.of(ExecutionStatus.QUEUED, ExecutionStatus.RUNNING), nodeId, clock.instant());
+        int lost = executions.markLost(
+                EnumSet.of(ExecutionStatus.QUEUED, ExecutionStatus.RUNNING), nodeId, clock.instant());
         if (lost > 0) {
             LOG.info("recovery: {} executions that were running are now lost", lost);
         }
@@ -406,13 +479,17 @@ public final class ExecutionService {
         long length = 0;
         for (String arg : command.argv()) {
             if (arg.indexOf('\0') >= 0) {
-                throw RuncellException.invalid(FieldError.of("command", FieldError.Kind.INVALID_VALUE, "command must not contain NUL characters"));
+                throw RuncellException.invalid(FieldError.of(
+                        "command", FieldError.Kind.INVALID_VALUE, "command must not contain NUL characters"));
             }
             length += arg.length();
         }
         if (length > ExecCommand.MAX_COMMAND_LENGTH) {
-            throw RuncellException.invalid(new FieldError("command", FieldError.Kind.TOO_LONG,
-                    "command must be at most " + ExecCommand.MAX_COMMAND_LENGTH + " characters", (long) ExecCommand.MAX_COMMAND_LENGTH));
+            throw RuncellException.invalid(new FieldError(
+                    "command",
+                    FieldError.Kind.TOO_LONG,
+                    "command must be at most " + ExecCommand.MAX_COMMAND_LENGTH + " characters",
+                    (long) ExecCommand.MAX_COMMAND_LENGTH));
         }
     }
 
@@ -421,11 +498,15 @@ public final class ExecutionService {
             return plan.defaultExecTimeoutSeconds();
         }
         if (requested < 1) {
-            throw RuncellException.invalid(new FieldError("timeout_seconds", FieldError.Kind.TOO_SMALL, "timeout_seconds must be at least 1", 1L));
+            throw RuncellException.invalid(new FieldError(
+                    "timeout_seconds", FieldError.Kind.TOO_SMALL, "timeout_seconds must be at least 1", 1L));
         }
         if (requested > plan.maxExecTimeoutSeconds()) {
-            throw RuncellException.invalid(new FieldError("timeout_seconds", FieldError.Kind.TOO_LARGE,
-                    "timeout_seconds must be at most " + plan.maxExecTimeoutSeconds(), (long) plan.maxExecTimeoutSeconds()));
+            throw RuncellException.invalid(new FieldError(
+                    "timeout_seconds",
+                    FieldError.Kind.TOO_LARGE,
+                    "timeout_seconds must be at most " + plan.maxExecTimeoutSeconds(),
+                    (long) plan.maxExecTimeoutSeconds()));
         }
         return requested;
     }

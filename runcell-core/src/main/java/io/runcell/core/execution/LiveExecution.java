@@ -14,6 +14,7 @@ final class LiveExecution implements OutputSink {
 
     /** The record as inserted; replaced once when a queued execution is dispatched. */
     volatile Execution initial;
+
     final OutputBuffer stdout;
     final OutputBuffer stderr;
     final long startNanos;
@@ -22,6 +23,7 @@ final class LiveExecution implements OutputSink {
     volatile ExecHandle handle;
     /** Cancel was asked before a queued execution was dispatched (or before its handle was set). */
     volatile boolean cancelRequested;
+
     private long flushedVersion;
 
     private final io.runcell.core.vault.Redactor.Stream stdoutRedactor;
@@ -50,8 +52,13 @@ final class LiveExecution implements OutputSink {
         redactAndDeliver(ExecutionListener.Stream.STDERR, stderrRedactor, stderr, buffer, offset, length);
     }
 
-    private synchronized void redactAndDeliver(ExecutionListener.Stream stream, io.runcell.core.vault.Redactor.Stream redactor,
-            OutputBuffer target, byte[] buffer, int offset, int length) {
+    private synchronized void redactAndDeliver(
+            ExecutionListener.Stream stream,
+            io.runcell.core.vault.Redactor.Stream redactor,
+            OutputBuffer target,
+            byte[] buffer,
+            int offset,
+            int length) {
         if (redactor == null) {
             deliver(stream, target, buffer, offset, length);
         } else {
@@ -74,7 +81,8 @@ final class LiveExecution implements OutputSink {
         }
     }
 
-    private synchronized void deliver(ExecutionListener.Stream stream, OutputBuffer target, byte[] buffer, int offset, int length) {
+    private synchronized void deliver(
+            ExecutionListener.Stream stream, OutputBuffer target, byte[] buffer, int offset, int length) {
         int kept = target.append(buffer, offset, length);
         if (kept > 0 && !listeners.isEmpty()) {
             byte[] copy = java.util.Arrays.copyOfRange(buffer, offset, offset + kept);

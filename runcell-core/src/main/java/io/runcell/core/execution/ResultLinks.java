@@ -43,7 +43,11 @@ public final class ResultLinks {
     }
 
     /** What a token grants right now. */
-    public enum Access { READY, PENDING, INVALID }
+    public enum Access {
+        READY,
+        PENDING,
+        INVALID
+    }
 
     /** The execution a token grants, with whether its output is final; INVALID for forged or expired tokens. */
     public record Resolved(Access access, Execution execution) {}

@@ -49,11 +49,14 @@ public final class FileService {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.MANAGE);
-        Sandbox s = autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
-        List<String> argv = List.of("sh", "-c", "mkdir -p -- \"$(dirname -- \"$1\")\" && cat > \"$1\"", "sh", path.absolute());
+        Sandbox s =
+                autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
+        List<String> argv =
+                List.of("sh", "-c", "mkdir -p -- \"$(dirname -- \"$1\")\" && cat > \"$1\"", "sh", path.absolute());
         Captured r = run(s, argv, data, 64 * 1024);
         if (r.result.exitCode() == null || r.result.exitCode() != 0) {
-            throw new RuncellException(ErrorCode.INVALID_REQUEST, "The file could not be written: " + firstLine(r.stderr));
+            throw new RuncellException(
+                    ErrorCode.INVALID_REQUEST, "The file could not be written: " + firstLine(r.stderr));
         }
     }
 
@@ -62,13 +65,15 @@ public final class FileService {
         caller.require(Scope.READ_VM);
         caller.requireNotBlocked();
         rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.READ);
-        Sandbox s = autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
+        Sandbox s =
+                autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
         Captured r = run(s, List.of("cat", "--", path.absolute()), null, maxDownloadBytes + 1);
         if (r.result.exitCode() == null || r.result.exitCode() != 0) {
             throw new RuncellException(ErrorCode.FILE_NOT_FOUND, "No such file in the workspace: " + path.absolute());
         }
         if (r.stdout.size() > maxDownloadBytes) {
-            throw new RuncellException(ErrorCode.PAYLOAD_TOO_LARGE,
+            throw new RuncellException(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
                     "The file is larger than the download limit of " + maxDownloadBytes + " bytes.");
         }
         return r.stdout.toByteArray();
@@ -93,14 +98,19 @@ public final class FileService {
             }
         };
         try {
-            var handle = sandboxes.driverOf(s).exec(s.id(), new ExecRequest(argv, Map.of(), TIMEOUT_MILLIS, stdin), sink);
+            var handle =
+                    sandboxes.driverOf(s).exec(s.id(), new ExecRequest(argv, Map.of(), TIMEOUT_MILLIS, stdin), sink);
             ExecResult result = handle.completion().get(TIMEOUT_MILLIS + 30_000, TimeUnit.MILLISECONDS);
             if (result.error() != null) {
-                throw new RuncellException(ErrorCode.BACKEND_UNAVAILABLE, "The sandbox backend could not transfer the file.");
+                throw new RuncellException(
+                        ErrorCode.BACKEND_UNAVAILABLE, "The sandbox backend could not transfer the file.");
             }
             return new Captured(result, out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
         } catch (DriverException e) {
-            throw RuncellException.of(e.reason() == DriverException.Reason.NOT_RUNNING ? ErrorCode.SANDBOX_NOT_RUNNING : ErrorCode.BACKEND_UNAVAILABLE);
+            throw RuncellException.of(
+                    e.reason() == DriverException.Reason.NOT_RUNNING
+                            ? ErrorCode.SANDBOX_NOT_RUNNING
+                            : ErrorCode.BACKEND_UNAVAILABLE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw RuncellException.of(ErrorCode.INTERNAL);

@@ -19,13 +19,15 @@ public record WorkspacePath(String absolute) {
             throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.MISSING, field + " is required"));
         }
         if (raw.length() > MAX_LENGTH || raw.indexOf('\0') >= 0) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " is not a valid path"));
+            throw RuncellException.invalid(
+                    FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " is not a valid path"));
         }
         String rel = raw;
         if (rel.equals(ROOT) || rel.startsWith(ROOT + "/")) {
             rel = rel.substring(ROOT.length());
         } else if (rel.startsWith("/")) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must be inside /workspace"));
+            throw RuncellException.invalid(
+                    FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must be inside /workspace"));
         }
         List<String> parts = new ArrayList<>();
         for (String part : rel.split("/")) {
@@ -33,12 +35,14 @@ public record WorkspacePath(String absolute) {
                 continue;
             }
             if (part.equals("..")) {
-                throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must not contain '..'"));
+                throw RuncellException.invalid(
+                        FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must not contain '..'"));
             }
             parts.add(part);
         }
         if (parts.isEmpty()) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must name a file inside /workspace"));
+            throw RuncellException.invalid(
+                    FieldError.of(field, FieldError.Kind.INVALID_VALUE, field + " must name a file inside /workspace"));
         }
         return new WorkspacePath(ROOT + "/" + String.join("/", parts));
     }

@@ -40,13 +40,40 @@ public record Plan(
     }
 
     /** The limits without rates (unlimited) and with the default allowlist; kept for older call sites. */
-    public Plan(String name, int maxSandboxes, int maxConcurrentExecutions, int defaultLifetimeSeconds,
-            int maxLifetimeSeconds, int defaultMemoryMb, int maxMemoryMb, int defaultVcpus, int maxVcpus,
-            int defaultPidsMax, int maxPidsMax, int defaultExecTimeoutSeconds, int maxExecTimeoutSeconds,
+    public Plan(
+            String name,
+            int maxSandboxes,
+            int maxConcurrentExecutions,
+            int defaultLifetimeSeconds,
+            int maxLifetimeSeconds,
+            int defaultMemoryMb,
+            int maxMemoryMb,
+            int defaultVcpus,
+            int maxVcpus,
+            int defaultPidsMax,
+            int maxPidsMax,
+            int defaultExecTimeoutSeconds,
+            int maxExecTimeoutSeconds,
             long outputCapBytes) {
-        this(name, maxSandboxes, maxConcurrentExecutions, defaultLifetimeSeconds, maxLifetimeSeconds,
-                defaultMemoryMb, maxMemoryMb, defaultVcpus, maxVcpus, defaultPidsMax, maxPidsMax,
-                defaultExecTimeoutSeconds, maxExecTimeoutSeconds, outputCapBytes, 0, 0, 0, DEFAULT_COMMAND_ALLOWLIST);
+        this(
+                name,
+                maxSandboxes,
+                maxConcurrentExecutions,
+                defaultLifetimeSeconds,
+                maxLifetimeSeconds,
+                defaultMemoryMb,
+                maxMemoryMb,
+                defaultVcpus,
+                maxVcpus,
+                defaultPidsMax,
+                maxPidsMax,
+                defaultExecTimeoutSeconds,
+                maxExecTimeoutSeconds,
+                outputCapBytes,
+                0,
+                0,
+                0,
+                DEFAULT_COMMAND_ALLOWLIST);
     }
 
     /** The rate of {@code cls} in requests per second; 0 means unlimited. */

@@ -71,20 +71,31 @@ public final class PlanService {
         atLeast("max_exec_timeout_seconds", p.maxExecTimeoutSeconds(), 1);
         between("default_exec_timeout_seconds", p.defaultExecTimeoutSeconds(), 1, p.maxExecTimeoutSeconds());
         if (p.outputCapBytes() < 0 || p.outputCapBytes() > Plan.MAX_OUTPUT_CAP_BYTES) {
-            throw new RuncellException(ErrorCode.INVALID_REQUEST, "output_cap_bytes must be between 0 and "
-                    + Plan.MAX_OUTPUT_CAP_BYTES, List.of(new FieldError("output_cap_bytes", FieldError.Kind.TOO_LARGE,
-                    "output_cap_bytes must be between 0 and " + Plan.MAX_OUTPUT_CAP_BYTES, Plan.MAX_OUTPUT_CAP_BYTES)), 0);
+            throw new RuncellException(
+                    ErrorCode.INVALID_REQUEST,
+                    "output_cap_bytes must be between 0 and " + Plan.MAX_OUTPUT_CAP_BYTES,
+                    List.of(new FieldError(
+                            "output_cap_bytes",
+                            FieldError.Kind.TOO_LARGE,
+                            "output_cap_bytes must be between 0 and " + Plan.MAX_OUTPUT_CAP_BYTES,
+                            Plan.MAX_OUTPUT_CAP_BYTES)),
+                    0);
         }
         rate("exec_rate_per_second", p.execRatePerSecond());
         rate("manage_rate_per_second", p.manageRatePerSecond());
         rate("read_rate_per_second", p.readRatePerSecond());
         if (p.commandAllowlist().size() > MAX_ALLOWLIST) {
-            throw invalid("command_allowlist", FieldError.Kind.TOO_LARGE, "command_allowlist has at most " + MAX_ALLOWLIST + " entries");
+            throw invalid(
+                    "command_allowlist",
+                    FieldError.Kind.TOO_LARGE,
+                    "command_allowlist has at most " + MAX_ALLOWLIST + " entries");
         }
         for (int i = 0; i < p.commandAllowlist().size(); i++) {
             String program = p.commandAllowlist().get(i);
             if (program == null || !PROGRAM.matcher(program).matches()) {
-                throw invalid("command_allowlist[" + i + "]", FieldError.Kind.INVALID_VALUE,
+                throw invalid(
+                        "command_allowlist[" + i + "]",
+                        FieldError.Kind.INVALID_VALUE,
                         "command_allowlist[" + i + "] must be a program name (letters, digits, . _ + -)");
             }
         }
@@ -98,15 +109,19 @@ public final class PlanService {
 
     private static void atLeast(String field, long value, long min) {
         if (value < min) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, min));
+            throw RuncellException.invalid(
+                    new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, min));
         }
     }
 
     private static void between(String field, long value, long min, long max) {
         atLeast(field, value, min);
         if (value > max) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LARGE,
-                    field + " must be at most " + max + " (the plan's maximum)", max));
+            throw RuncellException.invalid(new FieldError(
+                    field,
+                    FieldError.Kind.TOO_LARGE,
+                    field + " must be at most " + max + " (the plan's maximum)",
+                    max));
         }
     }
 

@@ -55,7 +55,8 @@ record BlockRule(String id, List<Condition> conditions) {
                     }
                 }
                 case ForkBomb f -> {
-                    if (analysis.functions().stream().noneMatch(fn -> fn.forks() && fn.calls().contains(fn.name()))) {
+                    if (analysis.functions().stream()
+                            .noneMatch(fn -> fn.forks() && fn.calls().contains(fn.name()))) {
                         return false;
                     }
                 }
@@ -110,20 +111,21 @@ record BlockRule(String id, List<Condition> conditions) {
             }
             String key = part.substring(0, eq).toLowerCase(Locale.ROOT);
             String value = part.substring(eq + 1);
-            conditions.add(switch (key) {
-                case "program" -> new Program(Globs.parse(value));
-                case "arg" -> new Arg(Globs.parse(value));
-                case "flag" -> new Flag(List.of(value.split("\\|")));
-                case "redirect" -> new Redirect(Globs.parse(value));
-                case "regex" -> new Regex(Pattern.compile(value));
-                case "builtin" -> {
-                    if (!value.equals("fork-bomb")) {
-                        throw new IllegalArgumentException("unknown builtin '" + value + "'");
-                    }
-                    yield new ForkBomb();
-                }
-                default -> throw new IllegalArgumentException("unknown condition '" + key + "'");
-            });
+            conditions.add(
+                    switch (key) {
+                        case "program" -> new Program(Globs.parse(value));
+                        case "arg" -> new Arg(Globs.parse(value));
+                        case "flag" -> new Flag(List.of(value.split("\\|")));
+                        case "redirect" -> new Redirect(Globs.parse(value));
+                        case "regex" -> new Regex(Pattern.compile(value));
+                        case "builtin" -> {
+                            if (!value.equals("fork-bomb")) {
+                                throw new IllegalArgumentException("unknown builtin '" + value + "'");
+                            }
+                            yield new ForkBomb();
+                        }
+                        default -> throw new IllegalArgumentException("unknown condition '" + key + "'");
+                    });
         }
         return new BlockRule(parts[0], conditions);
     }

@@ -62,8 +62,18 @@ public final class ConstrainedCommand {
 
     /** ASCII letters and digits and {@code - _ . / : = + , @ %}: nothing a shell or a glob gives meaning to. */
     static boolean plain(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '_' || c == '.' || c == '/' || c == ':' || c == '=' || c == '+' || c == ','
-                || c == '@' || c == '%';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.'
+                || c == '/'
+                || c == ':'
+                || c == '='
+                || c == '+'
+                || c == ','
+                || c == '@'
+                || c == '%';
     }
 }

@@ -38,7 +38,9 @@ public final class GuardedPolicy implements CommandPolicy {
 
     private Optional<String> judge(ExecCommand command) {
         List<String> argv = command.argv();
-        if (argv.size() == 3 && (argv.get(0).equals("bash") || argv.get(0).equals("sh")) && argv.get(1).equals("-c")) {
+        if (argv.size() == 3
+                && (argv.get(0).equals("bash") || argv.get(0).equals("sh"))
+                && argv.get(1).equals("-c")) {
             Optional<String> hit = rules.firstHit(argv.get(2));
             return hit.isPresent() || command.display().equals(argv.get(2)) ? hit : rules.firstHit(command.display());
         }

@@ -13,7 +13,7 @@ public final class Policies {
     private final Map<PolicyProfile, CommandPolicy> byProfile = new EnumMap<>(PolicyProfile.class);
 
     public Policies() {
-        byProfile.put(PolicyProfile.OPEN, (caller, sandboxId, command) -> { });
+        byProfile.put(PolicyProfile.OPEN, (caller, sandboxId, command) -> {});
     }
 
     public Policies with(PolicyProfile profile, CommandPolicy policy) {

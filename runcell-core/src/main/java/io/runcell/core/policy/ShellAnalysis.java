@@ -31,19 +31,40 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
     /** A function definition: its name, the programs its body calls, and whether the body pipes or backgrounds. */
     record FunctionDef(String name, List<String> calls, boolean forks) {}
 
-    private static final Pattern ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[[^]]*])?\\+?=.*", Pattern.DOTALL);
-    private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "do", "while", "until", "!",
-            "fi", "done", "esac", "in", "coproc");
-    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash",
-            "rbash", "fish", "csh", "tcsh");
+    private static final Pattern ASSIGNMENT =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\[[^]]*])?\\+?=.*", Pattern.DOTALL);
+    private static final Set<String> KEYWORDS =
+            Set.of("if", "then", "else", "elif", "do", "while", "until", "!", "fi", "done", "esac", "in", "coproc");
+    private static final Set<String> SHELLS =
+            Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "rbash", "fish", "csh", "tcsh");
 
     /**
      * Wrappers that run the rest of their arguments as a command, with the options of each that take a value.
      * Positional values a wrapper takes before the command are in {@link #WRAPPER_POSITIONALS}.
      */
     private static final Map<String, Set<String>> WRAPPERS = Map.ofEntries(
-            Map.entry("sudo", Set.of("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group",
-                    "--prompt", "--chdir", "--host", "--role", "--type", "--other-user", "--close-from")),
+            Map.entry(
+                    "sudo",
+                    Set.of(
+                            "-u",
+                            "-g",
+                            "-C",
+                            "-D",
+                            "-h",
+                            "-p",
+                            "-r",
+                            "-t",
+                            "-U",
+                            "-T",
+                            "--user",
+                            "--group",
+                            "--prompt",
+                            "--chdir",
+                            "--host",
+                            "--role",
+                            "--type",
+                            "--other-user",
+                            "--close-from")),
             Map.entry("doas", Set.of("-u", "-C")),
             Map.entry("env", Set.of("-u", "-C", "--unset", "--chdir", "-P", "--split-string", "-S")),
             Map.entry("nohup", Set.of()),
@@ -57,8 +78,25 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
             Map.entry("setsid", Set.of()),
             Map.entry("stdbuf", Set.of("-i", "-o", "-e", "--input", "--output", "--error")),
             Map.entry("chroot", Set.of("--userspec", "--groups")),
-            Map.entry("xargs", Set.of("-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s", "--arg-file", "--delimiter",
-                    "--max-args", "--max-procs", "--max-lines", "--max-chars", "--replace", "--eof")),
+            Map.entry(
+                    "xargs",
+                    Set.of(
+                            "-a",
+                            "-d",
+                            "-E",
+                            "-I",
+                            "-L",
+                            "-n",
+                            "-P",
+                            "-s",
+                            "--arg-file",
+                            "--delimiter",
+                            "--max-args",
+                            "--max-procs",
+                            "--max-lines",
+                            "--max-chars",
+                            "--replace",
+                            "--eof")),
             Map.entry("busybox", Set.of()),
             Map.entry("unbuffer", Set.of()),
             Map.entry("nocache", Set.of()),
@@ -157,8 +195,11 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
                 if (t.kind() != Kind.WORD && t.kind() != Kind.REDIRECT) {
                     pipedFrom = null;
                 }
-                if (words.size() == 2 && words.getFirst().text().equals("function") && !words.getFirst().quoted()
-                        && k + 1 < tokens.size() && tokens.get(k + 1).kind() == Kind.LBRACE) {
+                if (words.size() == 2
+                        && words.getFirst().text().equals("function")
+                        && !words.getFirst().quoted()
+                        && k + 1 < tokens.size()
+                        && tokens.get(k + 1).kind() == Kind.LBRACE) {
                     k = function(words.get(1).text(), tokens, k + 1);
                     words.clear();
                     redirects.clear();
@@ -198,7 +239,7 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
                         }
                         commandStart = false;
                     }
-                    case REDIRECT -> { }
+                    case REDIRECT -> {}
                 }
                 if (depth <= 0 && k > start) {
                     break;
@@ -287,7 +328,9 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
                 k += valued.contains(name) && !w.contains("=") ? 2 : 1;
             }
             int positionals = WRAPPER_POSITIONALS.getOrDefault(wrapper, 0);
-            if (wrapper.equals("flock") && k < words.size() && words.get(k).text().chars().allMatch(Character::isDigit)) {
+            if (wrapper.equals("flock")
+                    && k < words.size()
+                    && words.get(k).text().chars().allMatch(Character::isDigit)) {
                 return -1;
             }
             k += positionals;
@@ -299,7 +342,9 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
             SimpleCommand fed = commands.isEmpty() ? null : commands.getLast();
             SimpleCommand source = pipedFrom;
             pipedFrom = null;
-            if (source == null || fed == null || !SHELLS.contains(fed.program())
+            if (source == null
+                    || fed == null
+                    || !SHELLS.contains(fed.program())
                     || !(source.program().equals("echo") || source.program().equals("printf"))
                     || !fed.args().stream().allMatch(a -> a.startsWith("-"))) {
                 return;
@@ -321,7 +366,8 @@ record ShellAnalysis(List<SimpleCommand> commands, List<FunctionDef> functions, 
             }
             for (int k = 0; k < args.size(); k++) {
                 String a = args.get(k).text();
-                boolean dashC = a.equals("--command") || a.equals("-c")
+                boolean dashC = a.equals("--command")
+                        || a.equals("-c")
                         || (shell && a.startsWith("-") && !a.startsWith("--") && a.indexOf('c') > 0);
                 if (dashC && k + 1 < args.size()) {
                     text(args.get(k + 1).text(), depth + 1);

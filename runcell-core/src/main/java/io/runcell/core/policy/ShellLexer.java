@@ -14,7 +14,16 @@ import java.util.List;
 final class ShellLexer {
 
     /** Kinds of token. */
-    enum Kind { WORD, SEPARATOR, PIPE, LPAREN, RPAREN, LBRACE, RBRACE, REDIRECT }
+    enum Kind {
+        WORD,
+        SEPARATOR,
+        PIPE,
+        LPAREN,
+        RPAREN,
+        LBRACE,
+        RBRACE,
+        REDIRECT
+    }
 
     /**
      * One token. For {@link Kind#REDIRECT} the text is the target word; {@code quoted} tells whether any part

@@ -28,8 +28,8 @@ public final class PowerService {
     private final InstantSource clock;
     private final Executor executor;
 
-    public PowerService(OperationRepository operations, SandboxService sandboxes, Ids ids, InstantSource clock,
-            Executor executor) {
+    public PowerService(
+            OperationRepository operations, SandboxService sandboxes, Ids ids, InstantSource clock, Executor executor) {
         this.operations = operations;
         this.sandboxes = sandboxes;
         this.ids = ids;
@@ -43,8 +43,15 @@ public final class PowerService {
         caller.requireNotBlocked();
         sandboxes.get(caller, sandboxId);
         var now = clock.instant();
-        Operation op = new Operation(ids.next(Ids.OPERATION), sandboxId, caller.accountId(), action,
-                OperationStatus.PENDING, null, now, now);
+        Operation op = new Operation(
+                ids.next(Ids.OPERATION),
+                sandboxId,
+                caller.accountId(),
+                action,
+                OperationStatus.PENDING,
+                null,
+                now,
+                now);
         operations.insert(op);
         executor.execute(() -> run(caller, op));
         return op;
@@ -57,8 +64,10 @@ public final class PowerService {
         if (operationId == null || Ids.ulidOf(Ids.OPERATION, operationId).isEmpty()) {
             throw RuncellException.of(ErrorCode.OPERATION_NOT_FOUND);
         }
-        return operations.findById(operationId)
-                .filter(op -> op.accountId().equals(caller.accountId()) && op.sandboxId().equals(sandboxId))
+        return operations
+                .findById(operationId)
+                .filter(op -> op.accountId().equals(caller.accountId())
+                        && op.sandboxId().equals(sandboxId))
                 .orElseThrow(() -> RuncellException.of(ErrorCode.OPERATION_NOT_FOUND));
     }
 

@@ -26,6 +26,11 @@ public interface RateLimiter {
      * @param resetSeconds      seconds until the bucket is full again (rounded up)
      * @param retryAfterSeconds when not allowed: seconds until one token is available (rounded up, at least 1)
      */
-    record Decision(boolean allowed, long limit, double windowSeconds, long remaining, long resetSeconds,
+    record Decision(
+            boolean allowed,
+            long limit,
+            double windowSeconds,
+            long remaining,
+            long resetSeconds,
             long retryAfterSeconds) {}
 }

@@ -44,12 +44,16 @@ public final class RateLimits {
         }
         RateLimiter.Decision d = limiter.tryConsume(caller.accountId(), cls, rate);
         if (!d.allowed()) {
-            RateLimitInfo info = new RateLimitInfo(cls.wire(), d.limit(), d.windowSeconds(), d.remaining(),
-                    d.resetSeconds(), 1.0 / rate);
+            RateLimitInfo info = new RateLimitInfo(
+                    cls.wire(), d.limit(), d.windowSeconds(), d.remaining(), d.resetSeconds(), 1.0 / rate);
             long retry = Math.max(1, d.retryAfterSeconds());
-            throw new RuncellException(ErrorCode.RATE_LIMITED, "Rate limit of " + formatRate(rate) + " "
-                    + cls.wire() + " requests per second exceeded; retry in " + retry + " s.", java.util.List.of(),
-                    retry, info);
+            throw new RuncellException(
+                    ErrorCode.RATE_LIMITED,
+                    "Rate limit of " + formatRate(rate) + " " + cls.wire() + " requests per second exceeded; retry in "
+                            + retry + " s.",
+                    java.util.List.of(),
+                    retry,
+                    info);
         }
     }
 

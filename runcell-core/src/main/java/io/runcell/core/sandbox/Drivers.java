@@ -38,7 +38,8 @@ public final class Drivers implements AutoCloseable {
     public SandboxDriver get(String name) {
         SandboxDriver d = byName.get(name);
         if (d == null) {
-            throw new RuncellException(ErrorCode.BACKEND_UNAVAILABLE, "The " + name + " backend is not enabled on this server.");
+            throw new RuncellException(
+                    ErrorCode.BACKEND_UNAVAILABLE, "The " + name + " backend is not enabled on this server.");
         }
         return d;
     }

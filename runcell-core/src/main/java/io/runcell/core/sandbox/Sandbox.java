@@ -38,19 +38,73 @@ public record Sandbox(
     }
 
     public Sandbox withState(SandboxState newState, String message, Instant now) {
-        return new Sandbox(id, number, accountId, backend, newState, label, memoryMb, vcpus, pidsMax, network, env,
-                metadata, lifetimeSeconds, expiresAt, message, nodeId, createdAt, startedAt, now);
+        return new Sandbox(
+                id,
+                number,
+                accountId,
+                backend,
+                newState,
+                label,
+                memoryMb,
+                vcpus,
+                pidsMax,
+                network,
+                env,
+                metadata,
+                lifetimeSeconds,
+                expiresAt,
+                message,
+                nodeId,
+                createdAt,
+                startedAt,
+                now);
     }
 
     public Sandbox started(Instant now) {
         Instant deadline = lifetimeSeconds == null ? null : now.plusSeconds(lifetimeSeconds);
-        return new Sandbox(id, number, accountId, backend, SandboxState.RUNNING, label, memoryMb, vcpus, pidsMax,
-                network, env, metadata, lifetimeSeconds, deadline, null, nodeId, createdAt, now, now);
+        return new Sandbox(
+                id,
+                number,
+                accountId,
+                backend,
+                SandboxState.RUNNING,
+                label,
+                memoryMb,
+                vcpus,
+                pidsMax,
+                network,
+                env,
+                metadata,
+                lifetimeSeconds,
+                deadline,
+                null,
+                nodeId,
+                createdAt,
+                now,
+                now);
     }
 
     public Sandbox withLabel(String newLabel, Instant now) {
-        return new Sandbox(id, number, accountId, backend, state, newLabel, memoryMb, vcpus, pidsMax, network, env,
-                metadata, lifetimeSeconds, expiresAt, statusMessage, nodeId, createdAt, startedAt, now);
+        return new Sandbox(
+                id,
+                number,
+                accountId,
+                backend,
+                state,
+                newLabel,
+                memoryMb,
+                vcpus,
+                pidsMax,
+                network,
+                env,
+                metadata,
+                lifetimeSeconds,
+                expiresAt,
+                statusMessage,
+                nodeId,
+                createdAt,
+                startedAt,
+                now);
     }
 
     public boolean destroyed() {

@@ -48,15 +48,24 @@ public final class SandboxService {
     private final RateLimits rates;
 
     public SandboxService(
-            SandboxRepository sandboxes, PlanRepository plans, Drivers drivers, Ids ids, InstantSource clock,
+            SandboxRepository sandboxes,
+            PlanRepository plans,
+            Drivers drivers,
+            Ids ids,
+            InstantSource clock,
             SandboxSettings settings) {
         this(sandboxes, plans, drivers, ids, clock, settings, RateLimits.NONE);
     }
 
     /** With rate limiting: reads charge {@link EndpointClass#READ}, state changes {@link EndpointClass#MANAGE}. */
     public SandboxService(
-            SandboxRepository sandboxes, PlanRepository plans, Drivers drivers, Ids ids, InstantSource clock,
-            SandboxSettings settings, RateLimits rates) {
+            SandboxRepository sandboxes,
+            PlanRepository plans,
+            Drivers drivers,
+            Ids ids,
+            InstantSource clock,
+            SandboxSettings settings,
+            RateLimits rates) {
         this.rates = rates;
         this.sandboxes = sandboxes;
         this.plans = plans;
@@ -73,8 +82,8 @@ public final class SandboxService {
         rates.charge(caller, EndpointClass.MANAGE, plan);
         String backend = request.backend() == null ? drivers.defaultBackend() : request.backend();
         if (!drivers.has(backend)) {
-            throw RuncellException.invalid(FieldError.of("backend", FieldError.Kind.INVALID_VALUE,
-                    "backend must be one of " + drivers.names()));
+            throw RuncellException.invalid(FieldError.of(
+                    "backend", FieldError.Kind.INVALID_VALUE, "backend must be one of " + drivers.names()));
         }
         int memory = bounded("memory_mb", request.memoryMb(), plan.defaultMemoryMb(), 64, plan.maxMemoryMb());
         int vcpus = bounded("vcpus", request.vcpus(), plan.defaultVcpus(), 1, plan.maxVcpus());
@@ -84,13 +93,30 @@ public final class SandboxService {
         checkStrings("env", request.env());
         checkStrings("metadata", request.metadata());
         if (sandboxes.countByAccount(caller.accountId(), GONE) >= plan.maxSandboxes()) {
-            throw new RuncellException(ErrorCode.QUOTA_EXCEEDED,
-                    "The plan allows at most " + plan.maxSandboxes() + " sandboxes.");
+            throw new RuncellException(
+                    ErrorCode.QUOTA_EXCEEDED, "The plan allows at most " + plan.maxSandboxes() + " sandboxes.");
         }
         Instant now = clock.instant();
-        Sandbox sandbox = new Sandbox(ids.next(Ids.SANDBOX), sandboxes.nextNumber(), caller.accountId(), backend,
-                SandboxState.PENDING, request.label(), memory, vcpus, pids, Boolean.TRUE.equals(request.network()),
-                request.env(), request.metadata(), lifetime, null, null, settings.nodeId(), now, null, now);
+        Sandbox sandbox = new Sandbox(
+                ids.next(Ids.SANDBOX),
+                sandboxes.nextNumber(),
+                caller.accountId(),
+                backend,
+                SandboxState.PENDING,
+                request.label(),
+                memory,
+                vcpus,
+                pids,
+                Boolean.TRUE.equals(request.network()),
+                request.env(),
+                request.metadata(),
+                lifetime,
+                null,
+                null,
+                settings.nodeId(),
+                now,
+                null,
+                now);
         sandboxes.insert(sandbox);
         return request.start() ? startOwned(sandbox.id()) : sandbox;
     }
@@ -127,7 +153,8 @@ public final class SandboxService {
     public Sandbox getByNumber(Principal caller, long number) {
         caller.require(Scope.READ_VM);
         rates.charge(caller, EndpointClass.READ);
-        return sandboxes.findByNumber(number)
+        return sandboxes
+                .findByNumber(number)
                 .filter(s -> s.accountId().equals(caller.accountId()) && !s.destroyed())
                 .orElseThrow(SandboxService::notFound);
     }
@@ -194,7 +221,9 @@ public final class SandboxService {
             }
             case FAILED -> throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
             case PENDING, PROVISIONING, STOPPED, EXPIRED, UNKNOWN ->
-                    throw new RuncellException(ErrorCode.SANDBOX_NOT_RUNNING, "The sandbox is " + s.state().wire() + ".");
+                throw new RuncellException(
+                        ErrorCode.SANDBOX_NOT_RUNNING,
+                        "The sandbox is " + s.state().wire() + ".");
             case DESTROYED -> throw notFound();
         };
     }
@@ -206,9 +235,10 @@ public final class SandboxService {
     public ExecReadiness readiness(Principal caller, String id) {
         Sandbox s = get(caller, id);
         return switch (s.state()) {
-            case RUNNING -> driverOf(s).isRunning(s.id())
-                    ? new ExecReadiness(true, null, true)
-                    : new ExecReadiness(false, "The machine's processes have ended; start it again.", false);
+            case RUNNING ->
+                driverOf(s).isRunning(s.id())
+                        ? new ExecReadiness(true, null, true)
+                        : new ExecReadiness(false, "The machine's processes have ended; start it again.", false);
             case PROVISIONING -> new ExecReadiness(false, "The machine is starting.", false);
             case PENDING -> new ExecReadiness(false, "The machine has not been started.", false);
             case STOPPED -> new ExecReadiness(false, "The machine is stopped.", false);
@@ -270,7 +300,8 @@ public final class SandboxService {
      * deadline passed while the server was down: they are expired (workspace wiped) as the reaper would have.
      */
     public void recoverAfterRestart() {
-        List<Sandbox> live = sandboxes.listByStates(EnumSet.complementOf(EnumSet.of(SandboxState.DESTROYED)), settings.nodeId());
+        List<Sandbox> live =
+                sandboxes.listByStates(EnumSet.complementOf(EnumSet.of(SandboxState.DESTROYED)), settings.nodeId());
         for (String backend : drivers.names()) {
             List<SandboxSpec> specs = new ArrayList<>();
             for (Sandbox s : live) {
@@ -307,7 +338,8 @@ public final class SandboxService {
     }
 
     public SandboxSpec specOf(Sandbox s) {
-        return new SandboxSpec(s.id(), uidOf(s), s.memoryMb(), s.vcpus(), s.pidsMax(), settings.tmpSizeMb(), s.network(), s.env());
+        return new SandboxSpec(
+                s.id(), uidOf(s), s.memoryMb(), s.vcpus(), s.pidsMax(), settings.tmpSizeMb(), s.network(), s.env());
     }
 
     private int uidOf(Sandbox s) {
@@ -338,7 +370,7 @@ public final class SandboxService {
                         s = expire(s);
                     }
                 }
-                case PENDING, EXPIRED, PROVISIONING, UNKNOWN -> { }
+                case PENDING, EXPIRED, PROVISIONING, UNKNOWN -> {}
             }
             Instant now = clock.instant();
             Sandbox provisioning = s.withState(SandboxState.PROVISIONING, null, now);
@@ -347,7 +379,8 @@ public final class SandboxService {
                 driverOf(s).start(specOf(s));
             } catch (DriverException | RuntimeException e) {
                 LOG.warn("sandbox {} failed to start: {}", s.id(), e.getMessage());
-                Sandbox failed = provisioning.withState(SandboxState.FAILED, "the backend could not start it", clock.instant());
+                Sandbox failed =
+                        provisioning.withState(SandboxState.FAILED, "the backend could not start it", clock.instant());
                 sandboxes.update(failed);
                 throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
             }
@@ -400,7 +433,8 @@ public final class SandboxService {
     }
 
     private Plan planOf(Principal caller) {
-        return plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("account plan missing: " + caller.plan()));
+        return plans.find(caller.plan())
+                .orElseThrow(() -> new IllegalStateException("account plan missing: " + caller.plan()));
     }
 
     private static Integer lifetimeOf(Integer requested, Plan plan) {
@@ -415,30 +449,39 @@ public final class SandboxService {
             return dflt;
         }
         if (value < min) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, (long) min));
+            throw RuncellException.invalid(
+                    new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, (long) min));
         }
         if (value > max) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LARGE, field + " must be at most " + max, (long) max));
+            throw RuncellException.invalid(
+                    new FieldError(field, FieldError.Kind.TOO_LARGE, field + " must be at most " + max, (long) max));
         }
         return value;
     }
 
     private static void checkLabel(String label) {
         if (label != null && label.length() > MAX_LABEL) {
-            throw RuncellException.invalid(new FieldError("label", FieldError.Kind.TOO_LONG,
-                    "label must be at most " + MAX_LABEL + " characters", (long) MAX_LABEL));
+            throw RuncellException.invalid(new FieldError(
+                    "label", FieldError.Kind.TOO_LONG, "label must be at most " + MAX_LABEL + " characters", (long)
+                            MAX_LABEL));
         }
     }
 
     private static void checkStrings(String field, java.util.Map<String, String> map) {
         if (map.size() > MAX_ENV_ENTRIES) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LARGE,
-                    field + " has at most " + MAX_ENV_ENTRIES + " entries", (long) MAX_ENV_ENTRIES));
+            throw RuncellException.invalid(new FieldError(
+                    field, FieldError.Kind.TOO_LARGE, field + " has at most " + MAX_ENV_ENTRIES + " entries", (long)
+                            MAX_ENV_ENTRIES));
         }
         for (var e : map.entrySet()) {
-            if (e.getKey().isEmpty() || e.getKey().contains("=") || e.getKey().indexOf('\0') >= 0
-                    || e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE) {
-                throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE,
+            if (e.getKey().isEmpty()
+                    || e.getKey().contains("=")
+                    || e.getKey().indexOf('\0') >= 0
+                    || e.getValue().indexOf('\0') >= 0
+                    || e.getValue().length() > MAX_ENV_VALUE) {
+                throw RuncellException.invalid(FieldError.of(
+                        field,
+                        FieldError.Kind.INVALID_VALUE,
                         field + " names must be non-empty without '=' and values at most 32 KiB without NUL"));
             }
         }

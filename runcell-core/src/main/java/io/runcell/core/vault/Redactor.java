@@ -34,7 +34,8 @@ public final class Redactor {
         int max = 0;
         for (int b = 0; b < 256; b++) {
             final int first = b;
-            Pattern[] withFirst = sorted.stream().filter(p -> (p.bytes[0] & 0xff) == first).toArray(Pattern[]::new);
+            Pattern[] withFirst =
+                    sorted.stream().filter(p -> (p.bytes[0] & 0xff) == first).toArray(Pattern[]::new);
             byFirstByte[b] = withFirst.length == 0 ? null : withFirst;
         }
         for (Pattern p : sorted) {
@@ -117,7 +118,8 @@ public final class Redactor {
             Pattern hit = null;
             if (candidates != null) {
                 for (Pattern p : candidates) {
-                    if (i + p.bytes.length <= len && Arrays.equals(buf, i, i + p.bytes.length, p.bytes, 0, p.bytes.length)) {
+                    if (i + p.bytes.length <= len
+                            && Arrays.equals(buf, i, i + p.bytes.length, p.bytes, 0, p.bytes.length)) {
                         hit = p;
                         break;
                     }

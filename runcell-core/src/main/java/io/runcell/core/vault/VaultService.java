@@ -67,12 +67,14 @@ public final class VaultService {
         checkName(name);
         Map<String, String> values = secrets == null ? Map.of() : secrets;
         if (values.size() > MAX_SECRETS) {
-            throw RuncellException.invalid(new FieldError("secrets", FieldError.Kind.TOO_LARGE,
-                    "a vault holds at most " + MAX_SECRETS + " secrets", (long) MAX_SECRETS));
+            throw RuncellException.invalid(new FieldError(
+                    "secrets", FieldError.Kind.TOO_LARGE, "a vault holds at most " + MAX_SECRETS + " secrets", (long)
+                            MAX_SECRETS));
         }
         values.forEach((k, v) -> checkSecret("secrets." + k, k, v));
         if (vaults.countByAccount(caller.accountId()) >= MAX_VAULTS_PER_ACCOUNT) {
-            throw new RuncellException(ErrorCode.QUOTA_EXCEEDED, "An account holds at most " + MAX_VAULTS_PER_ACCOUNT + " vaults.");
+            throw new RuncellException(
+                    ErrorCode.QUOTA_EXCEEDED, "An account holds at most " + MAX_VAULTS_PER_ACCOUNT + " vaults.");
         }
         Instant now = clock.instant();
         String id = ids.next(PREFIX);
@@ -80,7 +82,12 @@ public final class VaultService {
         synchronized (rotationLock) {
             SecretCipher cipher = keys.current();
             values.forEach((k, v) -> stored.add(seal(cipher, id, k, v, now)));
-            Vault vault = new Vault(id, caller.accountId(), name, values.keySet().stream().sorted().toList(), now);
+            Vault vault = new Vault(
+                    id,
+                    caller.accountId(),
+                    name,
+                    values.keySet().stream().sorted().toList(),
+                    now);
             vaults.insert(vault, stored);
             return vault;
         }
@@ -168,7 +175,8 @@ public final class VaultService {
             for (StoredSecret s : all) {
                 byte[] aad = aad(s.vaultId(), s.name());
                 byte[] plain = old.decrypt(s.ciphertext(), aad);
-                rewritten.add(new StoredSecret(s.vaultId(), s.name(), rotation.cipher().encrypt(plain, aad), s.updatedAt()));
+                rewritten.add(new StoredSecret(
+                        s.vaultId(), s.name(), rotation.cipher().encrypt(plain, aad), s.updatedAt()));
                 java.util.Arrays.fill(plain, (byte) 0);
             }
             vaults.replaceCiphertexts(rewritten);
@@ -198,16 +206,21 @@ public final class VaultService {
             return List.of();
         }
         if (vaultIds.size() > MAX_VAULTS_PER_EXECUTION) {
-            throw RuncellException.invalid(new FieldError("vault_ids", FieldError.Kind.TOO_LARGE,
-                    "vault_ids has at most " + MAX_VAULTS_PER_EXECUTION + " entries", (long) MAX_VAULTS_PER_EXECUTION));
+            throw RuncellException.invalid(new FieldError(
+                    "vault_ids",
+                    FieldError.Kind.TOO_LARGE,
+                    "vault_ids has at most " + MAX_VAULTS_PER_EXECUTION + " entries",
+                    (long) MAX_VAULTS_PER_EXECUTION));
         }
         List<Vault> out = new ArrayList<>();
         for (int i = 0; i < vaultIds.size(); i++) {
             String id = vaultIds.get(i);
             final int index = i;
             Vault v = find(id).filter(x -> x.accountId().equals(caller.accountId()))
-                    .orElseThrow(() -> RuncellException.invalid(FieldError.of("vault_ids[" + index + "]",
-                            FieldError.Kind.INVALID_VALUE, "vault_ids[" + index + "] is not a vault of this account")));
+                    .orElseThrow(() -> RuncellException.invalid(FieldError.of(
+                            "vault_ids[" + index + "]",
+                            FieldError.Kind.INVALID_VALUE,
+                            "vault_ids[" + index + "] is not a vault of this account")));
             if (out.stream().noneMatch(x -> x.id().equals(v.id()))) {
                 out.add(v);
             }
@@ -254,25 +267,33 @@ public final class VaultService {
             throw RuncellException.invalid(FieldError.of("name", FieldError.Kind.MISSING, "name is required"));
         }
         if (name.length() > MAX_NAME) {
-            throw RuncellException.invalid(new FieldError("name", FieldError.Kind.TOO_LONG,
-                    "name is at most " + MAX_NAME + " characters", (long) MAX_NAME));
+            throw RuncellException.invalid(new FieldError(
+                    "name", FieldError.Kind.TOO_LONG, "name is at most " + MAX_NAME + " characters", (long) MAX_NAME));
         }
     }
 
     private static void checkSecret(String field, String name, String value) {
         if (name == null || !SECRET_NAME.matcher(name).matches()) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE,
-                    "a secret name is an environment variable name: a letter or '_', then letters, digits or '_' (at most 128)"));
+            throw RuncellException.invalid(
+                    FieldError.of(
+                            field,
+                            FieldError.Kind.INVALID_VALUE,
+                            "a secret name is an environment variable name: a letter or '_', then letters, digits or '_' (at most 128)"));
         }
         if (value == null || value.isEmpty()) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.MISSING, "a secret's value must not be empty"));
+            throw RuncellException.invalid(
+                    FieldError.of(field, FieldError.Kind.MISSING, "a secret's value must not be empty"));
         }
         if (value.length() > MAX_VALUE_LENGTH) {
-            throw RuncellException.invalid(new FieldError(field, FieldError.Kind.TOO_LONG,
-                    "a secret's value is at most " + MAX_VALUE_LENGTH + " characters", (long) MAX_VALUE_LENGTH));
+            throw RuncellException.invalid(new FieldError(
+                    field,
+                    FieldError.Kind.TOO_LONG,
+                    "a secret's value is at most " + MAX_VALUE_LENGTH + " characters",
+                    (long) MAX_VALUE_LENGTH));
         }
         if (value.indexOf('\0') >= 0) {
-            throw RuncellException.invalid(FieldError.of(field, FieldError.Kind.INVALID_VALUE, "a secret's value must not contain NUL"));
+            throw RuncellException.invalid(
+                    FieldError.of(field, FieldError.Kind.INVALID_VALUE, "a secret's value must not contain NUL"));
         }
     }
 }

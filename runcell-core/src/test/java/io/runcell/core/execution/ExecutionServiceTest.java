@@ -83,9 +83,13 @@ class ExecutionServiceTest {
         core.executions.start(alice, s.id(), ExecCommand.shell("a", null));
         core.executions.start(alice, s.id(), ExecCommand.shell("b", null));
         assertThatThrownBy(() -> core.executions.start(alice, s.id(), ExecCommand.shell("c", null)))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
         core.driver.runs.get(0).finish(ExecResult.exited(0, 0));
-        assertThat(core.executions.start(alice, s.id(), ExecCommand.shell("d", null)).status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(core.executions
+                        .start(alice, s.id(), ExecCommand.shell("d", null))
+                        .status())
+                .isEqualTo(ExecutionStatus.RUNNING);
     }
 
     @Test
@@ -94,9 +98,11 @@ class ExecutionServiceTest {
         Execution e = core.executions.start(alice, s.id(), ExecCommand.shell("x", null));
         Principal bob = core.user(admin, "bob");
         assertThatThrownBy(() -> core.executions.get(bob, e.id()))
-                .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.EXECUTION_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.EXECUTION_NOT_FOUND));
         assertThatThrownBy(() -> core.executions.start(bob, s.id(), ExecCommand.shell("x", null)))
-                .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
     }
 
     @Test
@@ -104,7 +110,8 @@ class ExecutionServiceTest {
         Sandbox s = running();
         core.sandboxes.stop(alice, s.id());
         assertThatThrownBy(() -> core.executions.start(alice, s.id(), ExecCommand.shell("x", null)))
-                .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING));
         ExecCommand auto = new ExecCommand(List.of("true"), "true", Map.of(), null, true, null, null);
         assertThat(core.executions.start(alice, s.id(), auto).status()).isEqualTo(ExecutionStatus.RUNNING);
     }
@@ -114,9 +121,12 @@ class ExecutionServiceTest {
         Sandbox s = running();
         String huge = "x".repeat(ExecCommand.MAX_COMMAND_LENGTH + 1);
         assertThatThrownBy(() -> core.executions.start(alice, s.id(), ExecCommand.shell(huge, null)))
-                .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
         assertThatThrownBy(() -> core.executions.start(alice, s.id(), ExecCommand.shell("x", 3601)))
-                .isInstanceOfSatisfying(RuncellException.class, x -> assertThat(x.fieldErrors().get(0).field()).isEqualTo("timeout_seconds"));
+                .isInstanceOfSatisfying(
+                        RuncellException.class,
+                        x -> assertThat(x.fieldErrors().get(0).field()).isEqualTo("timeout_seconds"));
         assertThat(core.driver.runs).isEmpty();
         assertThat(core.store.executions.rows).isEmpty();
     }
@@ -130,8 +140,17 @@ class ExecutionServiceTest {
         core.executions.flushLiveOutput();
         // a new service over the same store is what a restarted server sees
         CoreFixture restarted = core;
-        int lost = new ExecutionService(restarted.store.executions, restarted.store.sandboxes, restarted.sandboxes,
-                restarted.store.plans, restarted.ids, restarted.clock, "local", ExecutionObserver.NONE, new io.runcell.core.policy.Policies()).recoverAfterRestart();
+        int lost = new ExecutionService(
+                        restarted.store.executions,
+                        restarted.store.sandboxes,
+                        restarted.sandboxes,
+                        restarted.store.plans,
+                        restarted.ids,
+                        restarted.clock,
+                        "local",
+                        ExecutionObserver.NONE,
+                        new io.runcell.core.policy.Policies())
+                .recoverAfterRestart();
         assertThat(lost).isEqualTo(1);
         Execution stored = core.store.executions.rows.get(e.id());
         assertThat(stored.status()).isEqualTo(ExecutionStatus.LOST);
@@ -150,6 +169,9 @@ class ExecutionServiceTest {
         assertThat(core.driver.runs).hasSize(1);
         assertThat(core.executions.get(alice, queued.id()).status()).isEqualTo(ExecutionStatus.RUNNING);
         core.driver.runs.get(0).finish(ExecResult.exited(0, 0));
-        assertThat(core.executions.await(alice, queued.id(), Duration.ofSeconds(1)).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(core.executions
+                        .await(alice, queued.id(), Duration.ofSeconds(1))
+                        .status())
+                .isEqualTo(ExecutionStatus.SUCCEEDED);
     }
 }

@@ -16,7 +16,8 @@ class ResultLinksTest {
     private final CoreFixture core = new CoreFixture(10, 4);
     private final Principal alice = core.user(core.admin(), "alice");
     private final byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private final ResultLinks links = new ResultLinks(core.executions, hmac(secret), core.clock, Duration.ofMinutes(10));
+    private final ResultLinks links =
+            new ResultLinks(core.executions, hmac(secret), core.clock, Duration.ofMinutes(10));
 
     /** What the server plugs in. */
     static LinkSigner hmac(byte[] key) {
@@ -73,9 +74,11 @@ class ResultLinksTest {
         String token = links.issue(e);
         String[] parts = token.split("\\.");
         long later = Long.parseLong(parts[1]) + 100_000;
-        assertThat(links.resolve(parts[0] + "." + later + "." + parts[2]).access()).isEqualTo(ResultLinks.Access.INVALID);
+        assertThat(links.resolve(parts[0] + "." + later + "." + parts[2]).access())
+                .isEqualTo(ResultLinks.Access.INVALID);
         char c = parts[2].charAt(0) == 'A' ? 'B' : 'A';
-        assertThat(links.resolve(parts[0] + "." + parts[1] + "." + c + parts[2].substring(1)).access())
+        assertThat(links.resolve(parts[0] + "." + parts[1] + "." + c + parts[2].substring(1))
+                        .access())
                 .isEqualTo(ResultLinks.Access.INVALID);
         byte[] other = secret.clone();
         other[0] ^= 1;

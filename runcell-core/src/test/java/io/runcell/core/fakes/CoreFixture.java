@@ -42,8 +42,18 @@ public final class CoreFixture {
         io.runcell.core.ratelimit.RateLimits rates = new io.runcell.core.ratelimit.RateLimits(limiter, store.plans);
         sandboxes = new SandboxService(store.sandboxes, store.plans, drivers, ids, clock, settings, rates);
         vaults = new io.runcell.core.vault.VaultService(store.vaults, keys, ids, clock);
-        executions = new ExecutionService(store.executions, store.sandboxes, sandboxes, store.plans, ids, clock, "local",
-                ExecutionObserver.NONE, policies, rates, vaults);
+        executions = new ExecutionService(
+                store.executions,
+                store.sandboxes,
+                sandboxes,
+                store.plans,
+                ids,
+                clock,
+                "local",
+                ExecutionObserver.NONE,
+                policies,
+                rates,
+                vaults);
         accounts = new AccountService(store.accounts, store.keys, store.plans, ids, clock, Plan.DEFAULT);
         auth = new Authenticator(store.keys, store.accounts);
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");
@@ -61,8 +71,11 @@ public final class CoreFixture {
     /** A new non-admin account's principal with read:vm and write:vm. */
     public Principal user(Principal admin, String name) {
         var account = accounts.createAccount(admin, name, null);
-        var key = accounts.createKey(admin, account.id(), "k", java.util.EnumSet.of(
-                io.runcell.core.account.Scope.READ_VM, io.runcell.core.account.Scope.WRITE_VM));
+        var key = accounts.createKey(
+                admin,
+                account.id(),
+                "k",
+                java.util.EnumSet.of(io.runcell.core.account.Scope.READ_VM, io.runcell.core.account.Scope.WRITE_VM));
         return auth.authenticate(key.token());
     }
 }

@@ -14,7 +14,8 @@ public final class CountingLimiter implements RateLimiter {
     @Override
     public Decision tryConsume(String accountId, EndpointClass cls, double rate) {
         long cap = Math.max(1, (long) rate);
-        int n = used.computeIfAbsent(accountId + "/" + cls, k -> new AtomicInteger()).incrementAndGet();
+        int n = used.computeIfAbsent(accountId + "/" + cls, k -> new AtomicInteger())
+                .incrementAndGet();
         if (n <= cap) {
             return new Decision(true, cap, 1, cap - n, 1, 0);
         }

@@ -22,13 +22,15 @@ public final class FakeKeys implements MasterKeyStore {
             for (int i = 0; i < x.length; i++) {
                 x[i] ^= (byte) (key + i);
             }
-            return "k" + key + ":" + Base64.getEncoder().encodeToString(aad) + ":" + Base64.getEncoder().encodeToString(x);
+            return "k" + key + ":" + Base64.getEncoder().encodeToString(aad) + ":"
+                    + Base64.getEncoder().encodeToString(x);
         }
 
         @Override
         public byte[] decrypt(String ciphertext, byte[] aad) {
             String[] parts = ciphertext.split(":");
-            if (!parts[0].equals("k" + key) || !Arrays.equals(Base64.getDecoder().decode(parts[1]), aad)) {
+            if (!parts[0].equals("k" + key)
+                    || !Arrays.equals(Base64.getDecoder().decode(parts[1]), aad)) {
                 throw new DecryptionException("wrong key or place");
             }
             byte[] x = Base64.getDecoder().decode(parts[2]);

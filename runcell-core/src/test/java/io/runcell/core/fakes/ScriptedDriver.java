@@ -55,11 +55,19 @@ public final class ScriptedDriver implements SandboxDriver {
     public final List<Run> runs = java.util.Collections.synchronizedList(new ArrayList<>());
     public volatile boolean failStarts;
 
-    @Override public String name() { return "scripted"; }
+    @Override
+    public String name() {
+        return "scripted";
+    }
 
-    @Override public void recover(Collection<SandboxSpec> known) { events.add("recover:" + known.size()); running.clear(); }
+    @Override
+    public void recover(Collection<SandboxSpec> known) {
+        events.add("recover:" + known.size());
+        running.clear();
+    }
 
-    @Override public void start(SandboxSpec spec) throws DriverException {
+    @Override
+    public void start(SandboxSpec spec) throws DriverException {
         if (failStarts) {
             throw new DriverException(DriverException.Reason.FAILED, "scripted failure");
         }
@@ -67,15 +75,30 @@ public final class ScriptedDriver implements SandboxDriver {
         running.add(spec.key());
     }
 
-    @Override public void stop(String key) { events.add("stop:" + key); running.remove(key); }
+    @Override
+    public void stop(String key) {
+        events.add("stop:" + key);
+        running.remove(key);
+    }
 
-    @Override public void destroy(String key) { events.add("destroy:" + key); running.remove(key); }
+    @Override
+    public void destroy(String key) {
+        events.add("destroy:" + key);
+        running.remove(key);
+    }
 
-    @Override public void resetWorkspace(String key) { events.add("reset:" + key); }
+    @Override
+    public void resetWorkspace(String key) {
+        events.add("reset:" + key);
+    }
 
-    @Override public boolean isRunning(String key) { return running.contains(key); }
+    @Override
+    public boolean isRunning(String key) {
+        return running.contains(key);
+    }
 
-    @Override public ExecHandle exec(String key, ExecRequest request, OutputSink sink) throws DriverException {
+    @Override
+    public ExecHandle exec(String key, ExecRequest request, OutputSink sink) throws DriverException {
         if (!running.contains(key)) {
             throw new DriverException(DriverException.Reason.NOT_RUNNING, "not running");
         }
@@ -84,5 +107,8 @@ public final class ScriptedDriver implements SandboxDriver {
         return run;
     }
 
-    @Override public void close() { running.clear(); }
+    @Override
+    public void close() {
+        running.clear();
+    }
 }

@@ -24,8 +24,8 @@ class PlanAllowlistPolicyTest {
 
     @Test
     void aPlanWithItsOwnListIsHeldToItOthersToTheServersList() {
-        store.plans.upsert(new Plan("cat-only", 1, 1, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024,
-                0, 0, 0, List.of("cat")));
+        store.plans.upsert(new Plan(
+                "cat-only", 1, 1, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024, 0, 0, 0, List.of("cat")));
         store.plans.upsert(MemoryStore.plan("default", 1, 1));
 
         assertThatCode(() -> policy.check(on("cat-only"), "sbx", ExecCommand.constrained("cat notes.txt")))

@@ -21,34 +21,78 @@ class BlockedCommandsPropertyTest {
 
     /** Dangerous commands as words; the first word is the program. */
     private static final List<List<String>> DANGEROUS = List.of(
-            List.of("reboot"), List.of("shutdown", "-h", "now"), List.of("poweroff"), List.of("halt"),
-            List.of("init", "0"), List.of("init", "6"), List.of("systemctl", "reboot"),
-            List.of("systemctl", "poweroff"), List.of("mkfs.ext4", "/dev/sda1"), List.of("mkfs", "/dev/vdb"),
-            List.of("rm", "-rf", "/"), List.of("rm", "-fr", "/*"), List.of("rm", "-r", "-f", "/"),
-            List.of("rm", "-rf", "--no-preserve-root", "/"), List.of("dd", "if=/dev/zero", "of=/dev/sda"),
+            List.of("reboot"),
+            List.of("shutdown", "-h", "now"),
+            List.of("poweroff"),
+            List.of("halt"),
+            List.of("init", "0"),
+            List.of("init", "6"),
+            List.of("systemctl", "reboot"),
+            List.of("systemctl", "poweroff"),
+            List.of("mkfs.ext4", "/dev/sda1"),
+            List.of("mkfs", "/dev/vdb"),
+            List.of("rm", "-rf", "/"),
+            List.of("rm", "-fr", "/*"),
+            List.of("rm", "-r", "-f", "/"),
+            List.of("rm", "-rf", "--no-preserve-root", "/"),
+            List.of("dd", "if=/dev/zero", "of=/dev/sda"),
             List.of("dd", "of=/dev/nvme0n1"));
 
     /** Look-alikes that mention the same words but do nothing dangerous. */
     private static final List<List<String>> HARMLESS = List.of(
-            List.of("echo", "reboot"), List.of("grep", "shutdown", "log.txt"), List.of("ls", "/dev"),
-            List.of("man", "halt"), List.of("which", "poweroff"), List.of("last", "reboot"),
-            List.of("systemctl", "status"), List.of("cat", "mkfs.log"), List.of("rm", "-rf", "/tmp/build"),
-            List.of("rm", "-rf", "./dist"), List.of("dd", "if=/dev/zero", "of=/tmp/disk.img"),
-            List.of("echo", "rm", "-rf", "/"), List.of("printf", "init"), List.of("ls", "-l", "/dev/sda"),
+            List.of("echo", "reboot"),
+            List.of("grep", "shutdown", "log.txt"),
+            List.of("ls", "/dev"),
+            List.of("man", "halt"),
+            List.of("which", "poweroff"),
+            List.of("last", "reboot"),
+            List.of("systemctl", "status"),
+            List.of("cat", "mkfs.log"),
+            List.of("rm", "-rf", "/tmp/build"),
+            List.of("rm", "-rf", "./dist"),
+            List.of("dd", "if=/dev/zero", "of=/tmp/disk.img"),
+            List.of("echo", "rm", "-rf", "/"),
+            List.of("printf", "init"),
+            List.of("ls", "-l", "/dev/sda"),
             List.of("grep", "-c", "init", "/etc/inittab"));
 
-    private static final List<String> PREFIXES = List.of("", "sudo ", "sudo -u root ", "env ", "env FOO=bar ",
-            "nohup ", "command ", "exec ", "nice -n 5 ", "timeout 10 ", "sudo env ", "X=1 ");
+    private static final List<String> PREFIXES = List.of(
+            "",
+            "sudo ",
+            "sudo -u root ",
+            "env ",
+            "env FOO=bar ",
+            "nohup ",
+            "command ",
+            "exec ",
+            "nice -n 5 ",
+            "timeout 10 ",
+            "sudo env ",
+            "X=1 ");
     private static final List<String> PATHS = List.of("", "/sbin/", "/usr/sbin/", "/bin/", "//usr/./bin/");
-    private static final List<String> CHAINS = List.of("%s", "echo ok; %s", "true && %s", "false || %s",
-            "uptime | %s", "%s ; echo done", "echo $(%s)", "echo `%s`", "( %s )", "{ %s; }", "bash -c '%s'",
+    private static final List<String> CHAINS = List.of(
+            "%s",
+            "echo ok; %s",
+            "true && %s",
+            "false || %s",
+            "uptime | %s",
+            "%s ; echo done",
+            "echo $(%s)",
+            "echo `%s`",
+            "( %s )",
+            "{ %s; }",
+            "bash -c '%s'",
             "if true; then %s; fi");
     private static final List<String> SPACES = List.of(" ", "  ", "\t", "   ");
 
     @Test
     void obfuscatedDangerousCommandsAreBlocked() {
-        qt().withExamples(3000).forAll(arbitrary().pick(DANGEROUS), styles(), integers().between(0, PREFIXES.size() - 1),
-                integers().between(0, CHAINS.size() - 1))
+        qt().withExamples(3000)
+                .forAll(
+                        arbitrary().pick(DANGEROUS),
+                        styles(),
+                        integers().between(0, PREFIXES.size() - 1),
+                        integers().between(0, CHAINS.size() - 1))
                 .checkAssert((words, style, prefix, chain) -> {
                     String text = render(words, style, prefix, chain);
                     assertThat(RULES.firstHit(text)).as(text).isPresent();
@@ -57,8 +101,12 @@ class BlockedCommandsPropertyTest {
 
     @Test
     void obfuscatedLookAlikesRun() {
-        qt().withExamples(3000).forAll(arbitrary().pick(HARMLESS), styles(), integers().between(0, PREFIXES.size() - 1),
-                integers().between(0, CHAINS.size() - 1))
+        qt().withExamples(3000)
+                .forAll(
+                        arbitrary().pick(HARMLESS),
+                        styles(),
+                        integers().between(0, PREFIXES.size() - 1),
+                        integers().between(0, CHAINS.size() - 1))
                 .checkAssert((words, style, prefix, chain) -> {
                     String text = render(words, style, prefix, chain);
                     assertThat(RULES.firstHit(text)).as(text).isEmpty();

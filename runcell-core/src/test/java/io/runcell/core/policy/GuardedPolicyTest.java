@@ -47,7 +47,9 @@ class GuardedPolicyTest {
         assertThat(entry.keyId()).isEqualTo(alice.keyId());
         assertThat(entry.sandboxId()).isEqualTo(s.id());
         assertThat(entry.command()).isEqualTo("sudo /sbin/reboot");
-        assertThat(entry.commandSha256()).isEqualTo(AuditLog.sha256("sudo /sbin/reboot")).hasSize(64);
+        assertThat(entry.commandSha256())
+                .isEqualTo(AuditLog.sha256("sudo /sbin/reboot"))
+                .hasSize(64);
         assertThat(entry.policy()).isEqualTo("guarded");
     }
 
@@ -66,10 +68,13 @@ class GuardedPolicyTest {
     void blockedCheckComesBeforeTheRunningCheck() {
         Sandbox stopped = core.sandboxes.create(alice, SandboxRequest.defaults(false));
         assertThatThrownBy(() -> core.executions.start(alice, stopped.id(), guarded("halt")))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.COMMAND_BLOCKED);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.COMMAND_BLOCKED);
         assertThatThrownBy(() -> core.executions.start(alice, stopped.id(), guarded("uptime")))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING);
-        assertThat(core.store.audit.rows).extracting(AuditEntry::decision)
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING);
+        assertThat(core.store.audit.rows)
+                .extracting(AuditEntry::decision)
                 .containsExactly(AuditEntry.Decision.BLOCKED, AuditEntry.Decision.ALLOWED);
     }
 
@@ -78,7 +83,8 @@ class GuardedPolicyTest {
         Principal bob = core.user(admin, "bob");
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
         assertThatThrownBy(() -> core.executions.start(bob, s.id(), guarded("reboot")))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
         assertThat(core.store.audit.rows).isEmpty();
     }
 
@@ -93,13 +99,15 @@ class GuardedPolicyTest {
         core.clock.advance(java.time.Duration.ofMillis(5));
         core.executions.start(alice, b.id(), guarded("echo b"));
         assertThatThrownBy(() -> core.audit.list(alice, null, null, 10))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.FORBIDDEN);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.FORBIDDEN);
         List<AuditEntry> first = core.audit.list(admin, a.id(), null, 2);
         assertThat(first).extracting(AuditEntry::command).containsExactly("echo 2", "echo 1");
         List<AuditEntry> second = core.audit.list(admin, a.id(), first.getLast().id(), 2);
         assertThat(second).extracting(AuditEntry::command).containsExactly("echo 0");
         assertThat(core.audit.list(admin, null, null, 10)).hasSize(4);
         assertThatThrownBy(() -> core.audit.list(admin, "nope", null, 10))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 }

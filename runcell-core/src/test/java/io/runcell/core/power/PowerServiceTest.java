@@ -62,24 +62,38 @@ class PowerServiceTest {
         Principal bob = core.user(admin, "bob");
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
         assertThatThrownBy(() -> core.power.submit(bob, s.id(), PowerAction.STOP))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
         Operation op = core.power.submit(alice, s.id(), PowerAction.STOP);
         assertThatThrownBy(() -> core.power.get(bob, s.id(), op.id()))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.SANDBOX_NOT_FOUND);
         Sandbox other = core.sandboxes.create(alice, SandboxRequest.defaults(false));
         assertThatThrownBy(() -> core.power.get(alice, other.id(), op.id()))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.OPERATION_NOT_FOUND);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.OPERATION_NOT_FOUND);
         assertThatThrownBy(() -> core.power.get(alice, s.id(), "op_bogus"))
-                .extracting(e -> ((RuncellException) e).code()).isEqualTo(ErrorCode.OPERATION_NOT_FOUND);
+                .extracting(e -> ((RuncellException) e).code())
+                .isEqualTo(ErrorCode.OPERATION_NOT_FOUND);
     }
 
     @Test
     void unfinishedOperationsFailAfterARestart() {
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
         Instant now = core.clock.instant();
-        core.store.operations.insert(new Operation("op_01hxa3b4c5d6e7f8g9h0j1k2m3", s.id(), alice.accountId(),
-                PowerAction.STOP, OperationStatus.RUNNING, null, now, now));
+        core.store.operations.insert(new Operation(
+                "op_01hxa3b4c5d6e7f8g9h0j1k2m3",
+                s.id(),
+                alice.accountId(),
+                PowerAction.STOP,
+                OperationStatus.RUNNING,
+                null,
+                now,
+                now));
         assertThat(core.power.recoverAfterRestart()).isEqualTo(1);
-        assertThat(core.power.get(alice, s.id(), "op_01hxa3b4c5d6e7f8g9h0j1k2m3").status()).isEqualTo(OperationStatus.FAILED);
+        assertThat(core.power
+                        .get(alice, s.id(), "op_01hxa3b4c5d6e7f8g9h0j1k2m3")
+                        .status())
+                .isEqualTo(OperationStatus.FAILED);
     }
 }

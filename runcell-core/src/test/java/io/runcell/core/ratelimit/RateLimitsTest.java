@@ -21,8 +21,11 @@ class RateLimitsTest {
     private Principal onPlan(String name, double exec, double manage, double read) {
         core.store.plans.upsert(MemoryStore.ratedPlan(name, exec, manage, read));
         var account = core.accounts.createAccount(admin, "u-" + name, name);
-        var key = core.accounts.createKey(admin, account.id(), "k", java.util.EnumSet.of(
-                io.runcell.core.account.Scope.READ_VM, io.runcell.core.account.Scope.WRITE_VM));
+        var key = core.accounts.createKey(
+                admin,
+                account.id(),
+                "k",
+                java.util.EnumSet.of(io.runcell.core.account.Scope.READ_VM, io.runcell.core.account.Scope.WRITE_VM));
         return core.auth.authenticate(key.token());
     }
 
@@ -53,7 +56,8 @@ class RateLimitsTest {
         Principal u = onPlan("manage1", 0, 1, 0);
         core.sandboxes.create(u, SandboxRequest.defaults(false));
         assertThatThrownBy(() -> core.sandboxes.create(u, SandboxRequest.defaults(false)))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
         assertThat(core.store.sandboxes.rows).hasSize(1);
     }
 
@@ -65,7 +69,8 @@ class RateLimitsTest {
         core.executions.start(u, s.id(), ExecCommand.shell("true", null));
         core.sandboxes.get(u, s.id());
         assertThatThrownBy(() -> core.sandboxes.list(u, null, 10))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 
     @Test

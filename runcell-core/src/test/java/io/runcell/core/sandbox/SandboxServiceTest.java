@@ -68,7 +68,8 @@ class SandboxServiceTest {
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
         core.sandboxes.destroy(alice, s.id());
         assertThatThrownBy(() -> core.sandboxes.get(alice, s.id()))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
         assertThat(core.sandboxes.getIncludingDestroyed(alice, s.id()).state()).isEqualTo(SandboxState.DESTROYED);
     }
 
@@ -76,12 +77,14 @@ class SandboxServiceTest {
     void backendStartFailureMarksFailedForGood() {
         core.driver.failStarts = true;
         assertThatThrownBy(() -> core.sandboxes.create(alice, SandboxRequest.defaults(true)))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_FAILED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_FAILED));
         core.driver.failStarts = false;
         Sandbox failed = core.sandboxes.list(alice, null, 10).get(0);
         assertThat(failed.state()).isEqualTo(SandboxState.FAILED);
         assertThatThrownBy(() -> core.sandboxes.start(alice, failed.id()))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_FAILED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_FAILED));
     }
 
     @Test
@@ -89,10 +92,12 @@ class SandboxServiceTest {
         core.sandboxes.create(alice, SandboxRequest.defaults(false));
         Sandbox second = core.sandboxes.create(alice, SandboxRequest.defaults(false));
         assertThatThrownBy(() -> core.sandboxes.create(alice, SandboxRequest.defaults(false)))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
         Principal bob = core.user(admin, "bob");
         assertThatThrownBy(() -> core.sandboxes.get(bob, second.id()))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_NOT_FOUND));
         assertThat(core.sandboxes.list(bob, null, 10)).isEmpty();
     }
 
@@ -100,10 +105,15 @@ class SandboxServiceTest {
     void limitsOutsideThePlanAreFieldErrors() {
         var tooBig = new SandboxRequest(null, null, 9000, null, null, null, null, Map.of(), Map.of(), false);
         assertThatThrownBy(() -> core.sandboxes.create(alice, tooBig))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.fieldErrors().get(0).field()).isEqualTo("memory_mb"));
-        var badLabel = new SandboxRequest(null, "x".repeat(1025), null, null, null, null, null, Map.of(), Map.of(), false);
+                .isInstanceOfSatisfying(
+                        RuncellException.class,
+                        e -> assertThat(e.fieldErrors().get(0).field()).isEqualTo("memory_mb"));
+        var badLabel =
+                new SandboxRequest(null, "x".repeat(1025), null, null, null, null, null, Map.of(), Map.of(), false);
         assertThatThrownBy(() -> core.sandboxes.create(alice, badLabel))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.fieldErrors().get(0).field()).isEqualTo("label"));
+                .isInstanceOfSatisfying(
+                        RuncellException.class,
+                        e -> assertThat(e.fieldErrors().get(0).field()).isEqualTo("label"));
     }
 
     @Test

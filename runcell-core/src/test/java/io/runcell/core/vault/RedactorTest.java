@@ -67,7 +67,9 @@ class RedactorTest {
                 out.writeBytes(s.push(all, split1, split2 - split1));
                 out.writeBytes(s.push(all, split2, all.length - split2));
                 out.writeBytes(s.finish());
-                assertThat(out.toString(StandardCharsets.UTF_8)).as("splits %d/%d", split1, split2).isEqualTo(expected);
+                assertThat(out.toString(StandardCharsets.UTF_8))
+                        .as("splits %d/%d", split1, split2)
+                        .isEqualTo(expected);
             }
         }
     }

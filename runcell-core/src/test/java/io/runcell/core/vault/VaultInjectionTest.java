@@ -29,8 +29,8 @@ class VaultInjectionTest {
     private final Principal bob = core.user(admin, "bob");
 
     private ExecCommand withVaults(String cmd, List<String> vaults) {
-        return new ExecCommand(List.of("bash", "-c", cmd), cmd, Map.of("PLAIN", "1"), null, false, null,
-                PolicyProfile.OPEN, vaults);
+        return new ExecCommand(
+                List.of("bash", "-c", cmd), cmd, Map.of("PLAIN", "1"), null, false, null, PolicyProfile.OPEN, vaults);
     }
 
     @Test
@@ -39,7 +39,9 @@ class VaultInjectionTest {
         Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
         Execution e = core.executions.start(alice, s.id(), withVaults("echo $TOKEN", List.of(v.id())));
         var run = core.driver.runs.getLast();
-        assertThat(run.request.env()).containsEntry("TOKEN", "hunter2-long-secret").containsEntry("PLAIN", "1");
+        assertThat(run.request.env())
+                .containsEntry("TOKEN", "hunter2-long-secret")
+                .containsEntry("PLAIN", "1");
         assertThat(core.store.sandboxes.rows.get(s.id()).env()).doesNotContainKey("TOKEN");
 
         ByteArrayOutputStream streamed = new ByteArrayOutputStream();

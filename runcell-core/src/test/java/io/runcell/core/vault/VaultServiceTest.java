@@ -22,7 +22,8 @@ class VaultServiceTest {
     void valuesAreStoredEncryptedAndListedByNameOnly() {
         Vault v = core.vaults.create(alice, "ci", Map.of("TOKEN", "hunter2", "OTHER", "x"));
         assertThat(v.secretNames()).containsExactly("OTHER", "TOKEN");
-        assertThat(core.store.vaults.allSecrets()).allSatisfy(s -> assertThat(s.ciphertext()).doesNotContain("hunter2"));
+        assertThat(core.store.vaults.allSecrets())
+                .allSatisfy(s -> assertThat(s.ciphertext()).doesNotContain("hunter2"));
         assertThat(core.vaults.list(alice)).extracting(Vault::id).containsExactly(v.id());
         assertThat(core.vaults.resolve(alice, List.of(v.id())).env()).containsEntry("TOKEN", "hunter2");
     }
@@ -31,7 +32,8 @@ class VaultServiceTest {
     void anotherAccountsVaultIsNotFoundAndNotUsable() {
         Vault v = core.vaults.create(alice, "ci", Map.of("TOKEN", "hunter2"));
         assertThatThrownBy(() -> core.vaults.get(bob, v.id()))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         assertThat(core.vaults.list(bob)).isEmpty();
         Vault mine = core.vaults.create(bob, "mine", Map.of("A", "b"));
         assertThatThrownBy(() -> core.vaults.requireUsable(bob, List.of(mine.id(), v.id())))
@@ -58,7 +60,8 @@ class VaultServiceTest {
     @Test
     void badNamesAndValuesAreRejectedWithoutEchoingTheValue() {
         assertThatThrownBy(() -> core.vaults.create(alice, "ci", Map.of("1BAD", "topsecret")))
-                .isInstanceOfSatisfying(RuncellException.class, e -> assertThat(e.detail()).doesNotContain("topsecret"));
+                .isInstanceOfSatisfying(
+                        RuncellException.class, e -> assertThat(e.detail()).doesNotContain("topsecret"));
         assertThatThrownBy(() -> core.vaults.create(alice, "ci", Map.of("OK", "")))
                 .isInstanceOf(RuncellException.class);
         assertThatThrownBy(() -> core.vaults.create(alice, "", Map.of())).isInstanceOf(RuncellException.class);
@@ -75,6 +78,7 @@ class VaultServiceTest {
         assertThat(r.secrets()).isEqualTo(1);
         assertThat(core.store.vaults.allSecrets().getFirst().ciphertext()).isNotEqualTo(before);
         assertThat(core.vaults.resolve(alice, List.of(v.id())).env()).containsEntry("TOKEN", "hunter2");
-        assertThat(VaultService.opensStoredSecrets(core.store.vaults, core.keys.current())).isTrue();
+        assertThat(VaultService.opensStoredSecrets(core.store.vaults, core.keys.current()))
+                .isTrue();
     }
 }

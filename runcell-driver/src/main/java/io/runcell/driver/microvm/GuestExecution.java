@@ -88,8 +88,14 @@ final class GuestExecution implements ExecHandle {
         try {
             String p = Long.toString(pid);
             String cg = "/sys/fs/cgroup/sandbox/e" + p;
-            long killer = vm.qga.exec("/rc/bin/sh", List.of("-c", "echo 1 > " + cg + "/cgroup.kill 2>/dev/null; kill -9 -- -"
-                    + p + " 2>/dev/null || kill -9 " + p + " 2>/dev/null; true"), null, null);
+            long killer = vm.qga.exec(
+                    "/rc/bin/sh",
+                    List.of(
+                            "-c",
+                            "echo 1 > " + cg + "/cgroup.kill 2>/dev/null; kill -9 -- -" + p + " 2>/dev/null || kill -9 "
+                                    + p + " 2>/dev/null; true"),
+                    null,
+                    null);
             vm.qga.awaitExit(killer, Instant.now().plus(KILL_WAIT));
             GuestExecStatus st = vm.qga.awaitExit(pid, Instant.now().plus(KILL_WAIT));
             if (st.exited()) {
@@ -115,10 +121,14 @@ final class GuestExecution implements ExecHandle {
      */
     private long cgroupValue(String file, String key) {
         try {
-            String text = new String(vm.qga.readFile("/sys/fs/cgroup/sandbox/e" + pid + "/" + file, 4096),
+            String text = new String(
+                    vm.qga.readFile("/sys/fs/cgroup/sandbox/e" + pid + "/" + file, 4096),
                     java.nio.charset.StandardCharsets.US_ASCII);
-            return text.lines().filter(l -> l.startsWith(key + " ")).findFirst()
-                    .map(l -> Long.parseLong(l.substring(key.length() + 1).strip())).orElse(0L);
+            return text.lines()
+                    .filter(l -> l.startsWith(key + " "))
+                    .findFirst()
+                    .map(l -> Long.parseLong(l.substring(key.length() + 1).strip()))
+                    .orElse(0L);
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
@@ -150,5 +160,4 @@ final class GuestExecution implements ExecHandle {
             }
         }
     }
-
 }

@@ -20,11 +20,23 @@ import java.util.Objects;
  * @param warmShapes        shapes the pool fills from start-up; shapes seen in {@code start} are added
  */
 public record MicrovmConfig(
-        Path dataDir, Path imageCacheDir, String qemuBinary, Accelerator accelerator, Duration kvmProbeTimeout,
-        Duration bootTimeout, int tcgCodeBufferMb, int poolSize, long poolMemoryBudgetMb, List<PoolShape> warmShapes) {
+        Path dataDir,
+        Path imageCacheDir,
+        String qemuBinary,
+        Accelerator accelerator,
+        Duration kvmProbeTimeout,
+        Duration bootTimeout,
+        int tcgCodeBufferMb,
+        int poolSize,
+        long poolMemoryBudgetMb,
+        List<PoolShape> warmShapes) {
 
     /** Which QEMU accelerator to use. */
-    public enum Accelerator { AUTO, KVM, TCG }
+    public enum Accelerator {
+        AUTO,
+        KVM,
+        TCG
+    }
 
     /** A VM configuration a pooled VM can serve. */
     public record PoolShape(int memoryMb, int vcpus, boolean network) {}
@@ -42,22 +54,58 @@ public record MicrovmConfig(
 
     /** Defaults: AUTO accelerator, 5 s KVM probe, 120 s boot limit, no pool. */
     public static MicrovmConfig defaults(Path dataDir) {
-        return new MicrovmConfig(dataDir, dataDir.resolve("microvm-images"), "qemu-system-x86_64", Accelerator.AUTO,
-                Duration.ofSeconds(5), Duration.ofSeconds(120), 32, 0, 2048, List.of());
+        return new MicrovmConfig(
+                dataDir,
+                dataDir.resolve("microvm-images"),
+                "qemu-system-x86_64",
+                Accelerator.AUTO,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(120),
+                32,
+                0,
+                2048,
+                List.of());
     }
 
     public MicrovmConfig withPool(int size, long memoryBudgetMb, List<PoolShape> shapes) {
-        return new MicrovmConfig(dataDir, imageCacheDir, qemuBinary, accelerator, kvmProbeTimeout, bootTimeout,
-                tcgCodeBufferMb, size, memoryBudgetMb, shapes);
+        return new MicrovmConfig(
+                dataDir,
+                imageCacheDir,
+                qemuBinary,
+                accelerator,
+                kvmProbeTimeout,
+                bootTimeout,
+                tcgCodeBufferMb,
+                size,
+                memoryBudgetMb,
+                shapes);
     }
 
     public MicrovmConfig withImageCacheDir(Path dir) {
-        return new MicrovmConfig(dataDir, dir, qemuBinary, accelerator, kvmProbeTimeout, bootTimeout,
-                tcgCodeBufferMb, poolSize, poolMemoryBudgetMb, warmShapes);
+        return new MicrovmConfig(
+                dataDir,
+                dir,
+                qemuBinary,
+                accelerator,
+                kvmProbeTimeout,
+                bootTimeout,
+                tcgCodeBufferMb,
+                poolSize,
+                poolMemoryBudgetMb,
+                warmShapes);
     }
 
     public MicrovmConfig withAccelerator(Accelerator a) {
-        return new MicrovmConfig(dataDir, imageCacheDir, qemuBinary, a, kvmProbeTimeout, bootTimeout,
-                tcgCodeBufferMb, poolSize, poolMemoryBudgetMb, warmShapes);
+        return new MicrovmConfig(
+                dataDir,
+                imageCacheDir,
+                qemuBinary,
+                a,
+                kvmProbeTimeout,
+                bootTimeout,
+                tcgCodeBufferMb,
+                poolSize,
+                poolMemoryBudgetMb,
+                warmShapes);
     }
 }

@@ -42,7 +42,8 @@ public final class MicrovmDriver implements SandboxDriver {
     static final String EXEC_WRAPPER = "/rc/bin/sandbox-exec";
 
     /** What a running sandbox's VM is, for operators and tests. */
-    public record VmInfo(long pid, String accelerator, String machine, boolean fromPool, long bootMillis, Path workspace) {}
+    public record VmInfo(
+            long pid, String accelerator, String machine, boolean fromPool, long bootMillis, Path workspace) {}
 
     private final MicrovmConfig config;
     private final Path root;
@@ -60,8 +61,12 @@ public final class MicrovmDriver implements SandboxDriver {
         this.config = config;
         this.root = config.dataDir().resolve("microvm").toAbsolutePath();
         this.launcher = new VmLauncher(config, image);
-        this.pool = new WarmPool(root.resolve(".pool"), config.poolSize(), config.poolMemoryBudgetMb(),
-                this::bootForPool, config.warmShapes());
+        this.pool = new WarmPool(
+                root.resolve(".pool"),
+                config.poolSize(),
+                config.poolMemoryBudgetMb(),
+                this::bootForPool,
+                config.warmShapes());
     }
 
     /**
@@ -71,7 +76,8 @@ public final class MicrovmDriver implements SandboxDriver {
     private Vm bootForPool(Path dir, PoolShape shape) throws IOException {
         Vm vm = launcher.boot(dir, shape, Math.max(16, shape.memoryMb() / 4), 0);
         try {
-            long pid = vm.qga.exec(EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
+            long pid = vm.qga.exec(
+                    EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
             vm.qga.awaitExit(pid, Instant.now().plusSeconds(30));
             return vm;
         } catch (IOException e) {
@@ -149,7 +155,11 @@ public final class MicrovmDriver implements SandboxDriver {
             }
             specEnv.put(spec.key(), spec.env());
             running.put(spec.key(), vm);
-            LOG.info("started microvm {} (pid {}, {}, {})", spec.key(), vm.process.pid(), vm.accelerator,
+            LOG.info(
+                    "started microvm {} (pid {}, {}, {})",
+                    spec.key(),
+                    vm.process.pid(),
+                    vm.accelerator,
                     vm.fromPool ? "from pool" : "booted in " + vm.bootMillis + " ms");
         } catch (IOException e) {
             throw new DriverException(Reason.FAILED, "microvm " + spec.key() + " did not start: " + e.getMessage(), e);
@@ -177,8 +187,14 @@ public final class MicrovmDriver implements SandboxDriver {
         Files.move(vm.dir().resolve("run"), dir.resolve("run"), StandardCopyOption.ATOMIC_MOVE);
         QemuProcesses.deleteTree(vm.dir());
         vm.relocate(dir);
-        long pid = vm.qga.exec("/rc/bin/sh", List.of("-c", "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo "
-                + spec.pidsMax() + " > /sys/fs/cgroup/sandbox/pids.max"), null, null);
+        long pid = vm.qga.exec(
+                "/rc/bin/sh",
+                List.of(
+                        "-c",
+                        "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo " + spec.pidsMax()
+                                + " > /sys/fs/cgroup/sandbox/pids.max"),
+                null,
+                null);
         vm.qga.awaitExit(pid, Instant.now().plusSeconds(10));
     }
 
@@ -245,9 +261,10 @@ public final class MicrovmDriver implements SandboxDriver {
     /** The VM behind a running sandbox, if any. */
     public Optional<VmInfo> vmInfo(String key) {
         Vm vm = running.get(key);
-        return vm == null ? Optional.empty()
-                : Optional.of(new VmInfo(vm.process.pid(), vm.accelerator, vm.machine, vm.fromPool, vm.bootMillis,
-                        vm.workspace()));
+        return vm == null
+                ? Optional.empty()
+                : Optional.of(new VmInfo(
+                        vm.process.pid(), vm.accelerator, vm.machine, vm.fromPool, vm.bootMillis, vm.workspace()));
     }
 
     /**

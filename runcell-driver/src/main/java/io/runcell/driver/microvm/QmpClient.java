@@ -68,7 +68,10 @@ public final class QmpClient implements Closeable {
                 if (r.has("event")) {
                     keep(r);
                 } else if (r.has("error")) {
-                    throw new QgaException(r.get("error").path("class").asText(), r.get("error").path("desc").asText(), null);
+                    throw new QgaException(
+                            r.get("error").path("class").asText(),
+                            r.get("error").path("desc").asText(),
+                            null);
                 } else if (r.has("return")) {
                     return r.get("return");
                 }
@@ -82,7 +85,8 @@ public final class QmpClient implements Closeable {
      * Waits for an event named {@code name} whose {@code data} matches, or until {@code deadline}; returns it
      * or null. {@code stillWorthIt} is checked between reads (for example, whether the QEMU process lives).
      */
-    public JsonNode awaitEvent(String name, Predicate<JsonNode> data, Instant deadline, java.util.function.BooleanSupplier stillWorthIt)
+    public JsonNode awaitEvent(
+            String name, Predicate<JsonNode> data, Instant deadline, java.util.function.BooleanSupplier stillWorthIt)
             throws IOException {
         lock.lock();
         try {

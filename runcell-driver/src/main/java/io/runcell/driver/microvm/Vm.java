@@ -24,8 +24,15 @@ final class Vm {
     final long bootMillis;
     volatile boolean fromPool;
 
-    Vm(Path dir, ProcessHandle process, PoolShape shape, String accelerator, String machine, QgaClient qga,
-            QmpClient qmp, long bootMillis) {
+    Vm(
+            Path dir,
+            ProcessHandle process,
+            PoolShape shape,
+            String accelerator,
+            String machine,
+            QgaClient qga,
+            QmpClient qmp,
+            long bootMillis) {
         this.dir = dir;
         this.process = process;
         this.shape = shape;
@@ -68,7 +75,8 @@ final class Vm {
     }
 
     void closeClients() {
-        try (var a = qga; var b = qmp) {
+        try (var a = qga;
+                var b = qmp) {
             // closes both, either may be null
         } catch (IOException ignored) {
             // closing a dead socket

@@ -107,11 +107,17 @@ final class VmLauncher {
         try {
             Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, 0, "kvm:" + cpu, false, config.kvmProbeTimeout());
             vm.shutdown(Duration.ofSeconds(2));
-            LOG.info("microvm accelerator: kvm, -cpu {} (probe boot answered in {} ms)", cpu, (System.nanoTime() - t0) / 1_000_000);
+            LOG.info(
+                    "microvm accelerator: kvm, -cpu {} (probe boot answered in {} ms)",
+                    cpu,
+                    (System.nanoTime() - t0) / 1_000_000);
             return true;
         } catch (IOException e) {
-            LOG.warn("microvm accelerator: KVM with -cpu {} unusable (/dev/kvm exists but a probe boot did not answer within {} ms: {})",
-                    cpu, config.kvmProbeTimeout().toMillis(), e.getMessage());
+            LOG.warn(
+                    "microvm accelerator: KVM with -cpu {} unusable (/dev/kvm exists but a probe boot did not answer within {} ms: {})",
+                    cpu,
+                    config.kvmProbeTimeout().toMillis(),
+                    e.getMessage());
             return false;
         } finally {
             QemuProcesses.fromPidfile(probeDir.resolve("run/qemu.pid"), probeDir.toString())
@@ -120,7 +126,8 @@ final class VmLauncher {
         }
     }
 
-    private Vm boot(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, boolean withShares, Duration timeout)
+    private Vm boot(
+            Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, boolean withShares, Duration timeout)
             throws IOException {
         Path run = dir.resolve("run");
         Path ws = dir.resolve("workspace");
@@ -156,14 +163,19 @@ final class VmLauncher {
             qga = QgaClient.connect(run.resolve("qga.sock"), deadline);
             // The chardev accepts before the guest opens the port and QEMU does not drain it until then, so wait
             // for the open event before syncing (sync retries also back off, in case the event was missed).
-            qmp.awaitEvent("VSERPORT_CHANGE", d -> d.path("open").asBoolean() && "qgaport".equals(d.path("id").asText()),
-                    deadline, process::isAlive);
+            qmp.awaitEvent(
+                    "VSERPORT_CHANGE",
+                    d -> d.path("open").asBoolean()
+                            && "qgaport".equals(d.path("id").asText()),
+                    deadline,
+                    process::isAlive);
             if (!process.isAlive()) {
                 throw new IOException("qemu exited during boot; console: " + console(run));
             }
             qga.sync(deadline);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            LOG.debug("booted {} ({} {}, {} MiB, {} vcpu) in {} ms", dir, accel, m, shape.memoryMb(), shape.vcpus(), ms);
+            LOG.debug(
+                    "booted {} ({} {}, {} MiB, {} vcpu) in {} ms", dir, accel, m, shape.memoryMb(), shape.vcpus(), ms);
             return new Vm(dir, process, shape, accel, m, qga, qmp, ms);
         } catch (IOException | RuntimeException e) {
             QemuProcesses.kill(process, Duration.ofSeconds(5));
@@ -173,15 +185,18 @@ final class VmLauncher {
             if (qga != null) {
                 qga.close();
             }
-            throw new IOException("VM in " + dir + " did not become ready: " + e.getMessage() + "; console: " + console(run), e);
+            throw new IOException(
+                    "VM in " + dir + " did not become ready: " + e.getMessage() + "; console: " + console(run), e);
         }
     }
 
     /** Runs QEMU until it daemonizes; returns null on success or its error output. */
     private static String launch(List<String> argv, Path run) throws IOException {
         Path errFile = run.resolve("qemu.stderr");
-        Process p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(errFile.toFile()).start();
+        Process p = new ProcessBuilder(argv)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(errFile.toFile())
+                .start();
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -192,11 +207,13 @@ final class VmLauncher {
             p.destroyForcibly();
             throw new IOException("interrupted while starting qemu", e);
         }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + Files.readString(errFile).strip();
+        return p.exitValue() == 0
+                ? null
+                : "exit " + p.exitValue() + ": " + Files.readString(errFile).strip();
     }
 
-    private List<String> command(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, String machine,
-            boolean shares)
+    private List<String> command(
+            Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, String machine, boolean shares)
             throws IOException {
         GuestImage.Files img = image.files();
         Path run = dir.resolve("run");
@@ -210,19 +227,42 @@ final class VmLauncher {
             a.addAll(List.of("-accel", "tcg,thread=single,tb-size=" + config.tcgCodeBufferMb(), "-cpu", "qemu64"));
         }
         String append = "console=ttyS0 quiet loglevel=3 panic=-1 reboot=t tsc=reliable tsc_early_khz=" + hostKhz()
-                + " rc.tmp=" + tmpSizeMb + (pidsMax > 0 ? " rc.pids=" + pidsMax : "") + (shape.network() ? " rc.net=1" : "") + (shares ? "" : " ws=off usr=off");
-        a.addAll(List.of("-m", shape.memoryMb() + "M", "-smp", Integer.toString(shape.vcpus()),
-                "-nodefaults", "-no-user-config", "-display", "none",
-                "-name", "runcell-microvm",
-                "-kernel", img.kernel().toString(), "-initrd", img.initrd().toString(), "-append", append,
-                "-serial", "file:" + q(run.resolve("console.log")),
-                "-chardev", "socket,id=qga0,server=on,wait=off,path=" + q(run.resolve("qga.sock")),
-                "-device", "virtio-serial" + sfx + ",id=vser0,max_ports=2",
-                "-device", "virtserialport,bus=vser0.0,chardev=qga0,id=qgaport,name=org.qemu.guest_agent.0",
-                "-object", "rng-random,id=rng0,filename=/dev/urandom",
-                "-device", "virtio-rng" + sfx + ",rng=rng0",
-                "-qmp", "unix:" + q(run.resolve("qmp.sock")) + ",server=on,wait=off",
-                "-pidfile", run.resolve("qemu.pid").toString(), "-daemonize"));
+                + " rc.tmp=" + tmpSizeMb + (pidsMax > 0 ? " rc.pids=" + pidsMax : "")
+                + (shape.network() ? " rc.net=1" : "") + (shares ? "" : " ws=off usr=off");
+        a.addAll(List.of(
+                "-m",
+                shape.memoryMb() + "M",
+                "-smp",
+                Integer.toString(shape.vcpus()),
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-name",
+                "runcell-microvm",
+                "-kernel",
+                img.kernel().toString(),
+                "-initrd",
+                img.initrd().toString(),
+                "-append",
+                append,
+                "-serial",
+                "file:" + q(run.resolve("console.log")),
+                "-chardev",
+                "socket,id=qga0,server=on,wait=off,path=" + q(run.resolve("qga.sock")),
+                "-device",
+                "virtio-serial" + sfx + ",id=vser0,max_ports=2",
+                "-device",
+                "virtserialport,bus=vser0.0,chardev=qga0,id=qgaport,name=org.qemu.guest_agent.0",
+                "-object",
+                "rng-random,id=rng0,filename=/dev/urandom",
+                "-device",
+                "virtio-rng" + sfx + ",rng=rng0",
+                "-qmp",
+                "unix:" + q(run.resolve("qmp.sock")) + ",server=on,wait=off",
+                "-pidfile",
+                run.resolve("qemu.pid").toString(),
+                "-daemonize"));
         if (shares) {
             a.addAll(List.of(
                     "-fsdev", "local,id=ws,security_model=none,path=" + q(dir.resolve("workspace")),
@@ -239,8 +279,10 @@ final class VmLauncher {
     /** Under TCG the guest cannot calibrate the TSC on microvm (no PIT calibration); tell it the host's rate. */
     private static long hostKhz() {
         try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("cpu MHz")).findFirst()
-                    .map(l -> (long) (Double.parseDouble(l.substring(l.indexOf(':') + 1).strip()) * 1000))
+            return lines.filter(l -> l.startsWith("cpu MHz"))
+                    .findFirst()
+                    .map(l -> (long)
+                            (Double.parseDouble(l.substring(l.indexOf(':') + 1).strip()) * 1000))
                     .orElse(2_000_000L);
         } catch (IOException | NumberFormatException e) {
             return 2_000_000L;

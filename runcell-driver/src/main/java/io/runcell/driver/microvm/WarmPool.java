@@ -164,7 +164,9 @@ final class WarmPool implements AutoCloseable {
                 }
                 changed.signalAll();
                 if (failures > 0 && !closed) {
-                    changed.await(Duration.ofSeconds(Math.min(60, 2L << Math.min(failures, 5))).toMillis(),
+                    changed.await(
+                            Duration.ofSeconds(Math.min(60, 2L << Math.min(failures, 5)))
+                                    .toMillis(),
                             java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException | IOException e) {

@@ -62,7 +62,8 @@ sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
                 && Files.exists(cgroupRoot.resolve("cpu/cpu.cfs_quota_us"))) {
             chosen = new CgroupV1(cgroupRoot, instanceKey);
         } else {
-            throw new DriverException(DriverException.Reason.UNAVAILABLE,
+            throw new DriverException(
+                    DriverException.Reason.UNAVAILABLE,
                     "no usable cgroups under " + cgroupRoot + ": need v1 memory, pids and cpu hierarchies or a v2"
                             + " hierarchy with those controllers");
         }
@@ -70,11 +71,13 @@ sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
             chosen.existingSlots();
             chosen.createSlot(0);
         } catch (AccessDeniedException e) {
-            throw new DriverException(DriverException.Reason.UNAVAILABLE,
-                    "cannot create cgroups (the namespace driver must run as root): " + e.getMessage(), e);
+            throw new DriverException(
+                    DriverException.Reason.UNAVAILABLE,
+                    "cannot create cgroups (the namespace driver must run as root): " + e.getMessage(),
+                    e);
         } catch (IOException e) {
-            throw new DriverException(DriverException.Reason.UNAVAILABLE,
-                    "cannot create cgroups under " + cgroupRoot + ": " + e, e);
+            throw new DriverException(
+                    DriverException.Reason.UNAVAILABLE, "cannot create cgroups under " + cgroupRoot + ": " + e, e);
         }
         return chosen;
     }
@@ -82,7 +85,8 @@ sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
     private static Path v2Root(Path cgroupRoot) {
         for (Path candidate : List.of(cgroupRoot, cgroupRoot.resolve("unified"))) {
             try {
-                Set<String> controllers = Set.of(Files.readString(candidate.resolve("cgroup.controllers")).trim()
+                Set<String> controllers = Set.of(Files.readString(candidate.resolve("cgroup.controllers"))
+                        .trim()
                         .split("\\s+"));
                 if (controllers.containsAll(Set.of("memory", "pids", "cpu"))) {
                     return candidate;

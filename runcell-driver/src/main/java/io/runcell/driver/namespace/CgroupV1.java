@@ -50,7 +50,8 @@ final class CgroupV1 implements CgroupHierarchy {
             CgroupHierarchy.write(memsw, Long.toString(memoryBytes));
         }
         CgroupHierarchy.write(dirs.get(1).resolve("pids.max"), Integer.toString(pidsMax));
-        long period = Long.parseLong(Files.readString(dirs.get(2).resolve("cpu.cfs_period_us")).trim());
+        long period = Long.parseLong(
+                Files.readString(dirs.get(2).resolve("cpu.cfs_period_us")).trim());
         CgroupHierarchy.write(dirs.get(2).resolve("cpu.cfs_quota_us"), Long.toString(period * vcpus));
     }
 

@@ -42,7 +42,10 @@ final class Execution implements ExecHandle {
     private static final Duration PID_PATIENCE = Duration.ofSeconds(5);
     private static final int SIGKILL = 9;
 
-    private enum KillCause { TIMEOUT, REQUEST }
+    private enum KillCause {
+        TIMEOUT,
+        REQUEST
+    }
 
     private final Holder holder;
     private final ExecRequest request;
@@ -69,10 +72,15 @@ final class Execution implements ExecHandle {
 
     /** The helper's command line: cgroups, namespaces of the holder, uid, environment, then the argv. */
     static List<String> command(Path helper, Holder holder, Map<String, String> extraEnv, List<String> argv) {
-        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "exec", Long.toString(holder.initPid()),
-                Integer.toString(holder.spec().uid()), holder.slot().joinArgument()));
+        List<String> cmd = new ArrayList<>(List.of(
+                helper.toString(),
+                "exec",
+                Long.toString(holder.initPid()),
+                Integer.toString(holder.spec().uid()),
+                holder.slot().joinArgument()));
         for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
-            env.entrySet().stream().sorted(Map.Entry.comparingByKey())
+            env.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> cmd.addAll(List.of("-e", e.getKey() + "=" + e.getValue())));
         }
         cmd.add("--");
@@ -85,8 +93,13 @@ final class Execution implements ExecHandle {
      * on its stdin. The driver starts one ahead of the next execution of a sandbox.
      */
     static List<String> waitingCommand(Path helper, Holder holder) {
-        return List.of(helper.toString(), "exec", Long.toString(holder.initPid()),
-                Integer.toString(holder.spec().uid()), holder.slot().joinArgument(), "--request-on-stdin");
+        return List.of(
+                helper.toString(),
+                "exec",
+                Long.toString(holder.initPid()),
+                Integer.toString(holder.spec().uid()),
+                holder.slot().joinArgument(),
+                "--request-on-stdin");
     }
 
     /**
@@ -299,8 +312,10 @@ final class Execution implements ExecHandle {
         long deadline = System.nanoTime() + KILL_PATIENCE.toNanos();
         while (true) {
             List<Long> members = new ArrayList<>();
-            for (long member : CgroupHierarchy.readProcs(cgroups.procsFile(holder.slot().index()))) {
-                ProcStat.read(member).filter(s -> s.session() == pid && s.state() != 'Z')
+            for (long member :
+                    CgroupHierarchy.readProcs(cgroups.procsFile(holder.slot().index()))) {
+                ProcStat.read(member)
+                        .filter(s -> s.session() == pid && s.state() != 'Z')
                         .ifPresent(s -> members.add(member));
             }
             boolean reaped = commandReaped;

@@ -39,7 +39,7 @@ final class Frames {
                     case "status" -> status = Integer.parseInt(value);
                     case "utime_us" -> user = Long.parseLong(value);
                     case "stime_us" -> system = Long.parseLong(value);
-                    default -> { }
+                    default -> {}
                 }
             }
             return new Exit(status, user, system);

@@ -23,7 +23,8 @@ final class HelperBinary {
         byte[] bytes;
         try (InputStream in = HelperBinary.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new DriverException(DriverException.Reason.UNAVAILABLE,
+                throw new DriverException(
+                        DriverException.Reason.UNAVAILABLE,
                         "the runcell-sandbox helper is not on the classpath (built by src/main/c/build.sh)");
             }
             bytes = in.readAllBytes();

@@ -21,23 +21,53 @@ final class HolderCommand {
     }
 
     static List<String> build(Path helper, String cgroupDirs, Path bwrap, SandboxSpec spec, Path workspace, Path etc) {
-        List<String> cmd = new ArrayList<>(List.of(helper.toString(), "spawn", cgroupDirs, "--", bwrap.toString(),
-                "--unshare-pid", spec.network() ? "--share-net" : "--unshare-net", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup", "--new-session", "--die-with-parent", "--info-fd", "1",
-                "--ro-bind", "/usr", "/usr"));
+        List<String> cmd = new ArrayList<>(List.of(
+                helper.toString(),
+                "spawn",
+                cgroupDirs,
+                "--",
+                bwrap.toString(),
+                "--unshare-pid",
+                spec.network() ? "--share-net" : "--unshare-net",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--unshare-cgroup",
+                "--new-session",
+                "--die-with-parent",
+                "--info-fd",
+                "1",
+                "--ro-bind",
+                "/usr",
+                "/usr"));
         for (Path link : hostSymlinkTargets()) {
             cmd.addAll(List.of("--symlink", "usr" + link, link.toString()));
         }
         cmd.addAll(List.of(
-                "--ro-bind", etc.toString(), "/etc",
-                "--proc", "/proc",
-                "--dev", "/dev",
-                "--perms", "1777", "--size", Long.toString(spec.tmpSizeMb() * 1024L * 1024L), "--tmpfs", "/tmp",
-                "--bind", workspace.toString(), "/workspace",
-                "--remount-ro", "/",
-                "--chdir", "/workspace",
-                "--hostname", hostname(spec.key()),
-                "--", "/usr/bin/sleep", "infinity"));
+                "--ro-bind",
+                etc.toString(),
+                "/etc",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--perms",
+                "1777",
+                "--size",
+                Long.toString(spec.tmpSizeMb() * 1024L * 1024L),
+                "--tmpfs",
+                "/tmp",
+                "--bind",
+                workspace.toString(),
+                "/workspace",
+                "--remount-ro",
+                "/",
+                "--chdir",
+                "/workspace",
+                "--hostname",
+                hostname(spec.key()),
+                "--",
+                "/usr/bin/sleep",
+                "infinity"));
         return cmd;
     }
 }

@@ -139,17 +139,22 @@ public final class NamespaceDriver implements SandboxDriver {
         }
         Process process = null;
         try {
-            ProcessBuilder builder = new ProcessBuilder(HolderCommand.build(helper, slot.joinArgument(),
-                    config.bwrap(), spec, files.workspace(key), files.etc(key)))
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            ProcessBuilder builder = new ProcessBuilder(HolderCommand.build(
+                            helper, slot.joinArgument(), config.bwrap(), spec, files.workspace(key), files.etc(key)))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectError(files.holderLog(key).toFile());
             process = spawner.start(builder);
             long initPid = readChildPid(process, files.holderLog(key));
             awaitHolderReady(process, initPid, slot, files.holderLog(key));
             ProcStat init = ProcStat.read(initPid)
                     .orElseThrow(() -> new IOException("the sandbox's pid 1 exited right after starting"));
-            PidFile.write(files.pidFile(key), process.pid(), ProcStat.read(process.pid()).map(ProcStat::startTime)
-                    .orElse(0L), initPid, init.startTime());
+            PidFile.write(
+                    files.pidFile(key),
+                    process.pid(),
+                    ProcStat.read(process.pid()).map(ProcStat::startTime).orElse(0L),
+                    initPid,
+                    init.startTime());
             return new Holder(spec, process, initPid, init.startTime(), slot);
         } catch (IOException | RuntimeException e) {
             if (process != null) {
@@ -215,7 +220,9 @@ public final class NamespaceDriver implements SandboxDriver {
 
     private static boolean isHolderCommand(long pid) {
         try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sleep");
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
+                    .strip()
+                    .equals("sleep");
         } catch (IOException e) {
             return false;
         }
@@ -314,7 +321,9 @@ public final class NamespaceDriver implements SandboxDriver {
         }
         for (Map<String, String> env : List.of(holder.spec().env(), request.env())) {
             for (Map.Entry<String, String> e : env.entrySet()) {
-                if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0
+                if (e.getKey().isEmpty()
+                        || e.getKey().indexOf('=') >= 0
+                        || e.getKey().indexOf('\0') >= 0
                         || e.getValue().indexOf('\0') >= 0) {
                     throw new DriverException(Reason.FAILED, "invalid environment variable " + e.getKey());
                 }

@@ -14,15 +14,18 @@ record PidFile(long holderPid, long holderStart, long initPid, long initStart) {
     static void write(Path file, long holderPid, long holderStart, long initPid, long initStart) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temp, holderPid + " " + holderStart + " " + initPid + " " + initStart + "\n");
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     static Optional<PidFile> read(Path file) {
         try {
             String[] f = Files.readString(file).trim().split(" ");
-            return Optional.of(new PidFile(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
-                    Long.parseLong(f[3])));
+            return Optional.of(new PidFile(
+                    Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

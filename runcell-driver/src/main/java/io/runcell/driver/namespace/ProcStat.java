@@ -23,8 +23,8 @@ record ProcStat(long pid, char state, long ppid, long session, long startTime) {
         long pid = Long.parseLong(line.substring(0, open).trim());
         String[] rest = line.substring(close + 1).trim().split(" ");
         // rest[0] is field 3 (state): ppid is field 4, session field 6, starttime field 22.
-        return new ProcStat(pid, rest[0].charAt(0), Long.parseLong(rest[1]), Long.parseLong(rest[3]),
-                Long.parseLong(rest[19]));
+        return new ProcStat(
+                pid, rest[0].charAt(0), Long.parseLong(rest[1]), Long.parseLong(rest[3]), Long.parseLong(rest[19]));
     }
 
     /** The process's current stat, or empty if it is gone. */

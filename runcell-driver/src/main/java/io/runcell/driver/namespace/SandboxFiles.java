@@ -71,9 +71,11 @@ final class SandboxFiles {
         Files.createDirectories(etc);
         Files.setPosixFilePermissions(etc, PosixFilePermissions.fromString("rwxr-xr-x"));
         int uid = spec.uid();
-        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n"
-                + "sandbox:x:" + uid + ":" + uid + ":sandbox:/workspace:/bin/sh\n"
-                + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        Files.writeString(
+                etc.resolve("passwd"),
+                "root:x:0:0:root:/root:/bin/sh\n"
+                        + "sandbox:x:" + uid + ":" + uid + ":sandbox:/workspace:/bin/sh\n"
+                        + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         Files.writeString(etc.resolve("group"), "root:x:0:\nsandbox:x:" + uid + ":\nnogroup:x:65534:\n");
         Files.writeString(etc.resolve("hostname"), hostname + "\n");
         Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost\n127.0.1.1 " + hostname + "\n");

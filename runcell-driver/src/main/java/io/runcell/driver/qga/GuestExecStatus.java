@@ -12,5 +12,10 @@ package io.runcell.driver.qga;
  * @param stderrTruncated the same for standard error
  */
 public record GuestExecStatus(
-        boolean exited, Integer exitCode, Integer signal, byte[] stdout, byte[] stderr, boolean stdoutTruncated,
+        boolean exited,
+        Integer exitCode,
+        Integer signal,
+        byte[] stdout,
+        byte[] stderr,
+        boolean stdoutTruncated,
         boolean stderrTruncated) {}

@@ -67,7 +67,8 @@ public final class QgaClient implements Closeable {
                 if (reply == null) {
                     break;
                 }
-                if (reply.path("return").isIntegralNumber() && reply.path("return").asLong() == id) {
+                if (reply.path("return").isIntegralNumber()
+                        && reply.path("return").asLong() == id) {
                     needsSync = false;
                     return;
                 }
@@ -98,7 +99,8 @@ public final class QgaClient implements Closeable {
             }
             if (reply.has("error")) {
                 JsonNode err = reply.get("error");
-                throw new QgaException(err.path("class").asText(), err.path("desc").asText(), null);
+                throw new QgaException(
+                        err.path("class").asText(), err.path("desc").asText(), null);
             }
             return reply.path("return");
         } finally {
@@ -164,14 +166,17 @@ public final class QgaClient implements Closeable {
             if (st.exited() || !Instant.now().isBefore(deadline)) {
                 return st;
             }
-            JsonLineChannel.sleep(Math.min(sleepMs, Math.max(1, Duration.between(Instant.now(), deadline).toMillis())));
+            JsonLineChannel.sleep(Math.min(
+                    sleepMs,
+                    Math.max(1, Duration.between(Instant.now(), deadline).toMillis())));
             sleepMs = Math.min(sleepMs * 2, 20);
         }
     }
 
     /** {@code guest-file-open}; returns the handle. */
     public long fileOpen(String path, String mode) throws IOException {
-        return call("guest-file-open", args().put("path", path).put("mode", mode), REQUEST_TIMEOUT).asLong();
+        return call("guest-file-open", args().put("path", path).put("mode", mode), REQUEST_TIMEOUT)
+                .asLong();
     }
 
     /** One {@code guest-file-read} of up to {@code count} bytes; an empty array means end of file. */
@@ -182,7 +187,8 @@ public final class QgaClient implements Closeable {
 
     /** {@code guest-file-write} of all of {@code data}; returns the count the agent wrote. */
     public int fileWrite(long handle, byte[] data) throws IOException {
-        ObjectNode a = args().put("handle", handle).put("buf-b64", Base64.getEncoder().encodeToString(data));
+        ObjectNode a =
+                args().put("handle", handle).put("buf-b64", Base64.getEncoder().encodeToString(data));
         return call("guest-file-write", a, REQUEST_TIMEOUT).path("count").asInt();
     }
 
@@ -195,8 +201,10 @@ public final class QgaClient implements Closeable {
         long h = fileOpen(path, "r");
         try (var out = new java.io.ByteArrayOutputStream()) {
             while (out.size() < maxBytes) {
-                JsonNode r = call("guest-file-read", args().put("handle", h).put("count",
-                        Math.min(48 << 10, maxBytes - out.size())), REQUEST_TIMEOUT);
+                JsonNode r = call(
+                        "guest-file-read",
+                        args().put("handle", h).put("count", Math.min(48 << 10, maxBytes - out.size())),
+                        REQUEST_TIMEOUT);
                 byte[] chunk = decode(r.path("buf-b64"));
                 out.write(chunk);
                 if (chunk.length == 0 || r.path("eof").asBoolean(false)) {
@@ -222,7 +230,10 @@ public final class QgaClient implements Closeable {
             JsonNode reply = channel.next(grace);
             needsSync = true;
             if (reply != null && reply.has("error")) {
-                throw new QgaException(reply.get("error").path("class").asText(), reply.get("error").path("desc").asText(), null);
+                throw new QgaException(
+                        reply.get("error").path("class").asText(),
+                        reply.get("error").path("desc").asText(),
+                        null);
             }
         } catch (QgaException closed) {
             if (closed.errorClass() != null) {
@@ -262,6 +273,9 @@ public final class QgaClient implements Closeable {
 
     /** Formats an environment map as the {@code NAME=value} list {@code guest-exec} takes. */
     public static List<String> envList(Map<String, String> env) {
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+        return env.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList();
     }
 }

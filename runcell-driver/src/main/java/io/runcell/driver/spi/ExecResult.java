@@ -12,7 +12,12 @@ package io.runcell.driver.spi;
  * @param error         a driver-side failure that kept the command from running, or null
  */
 public record ExecResult(
-        Integer exitCode, Integer signal, boolean timedOut, boolean killed, boolean oomKilled, long cpuTimeMicros,
+        Integer exitCode,
+        Integer signal,
+        boolean timedOut,
+        boolean killed,
+        boolean oomKilled,
+        long cpuTimeMicros,
         String error) {
 
     public static ExecResult exited(int exitCode, long cpuTimeMicros) {

@@ -16,7 +16,13 @@ import java.util.Objects;
  * @param env         environment given to every execution of this sandbox
  */
 public record SandboxSpec(
-        String key, int uid, int memoryMb, int vcpus, int pidsMax, int tmpSizeMb, boolean network,
+        String key,
+        int uid,
+        int memoryMb,
+        int vcpus,
+        int pidsMax,
+        int tmpSizeMb,
+        boolean network,
         Map<String, String> env) {
 
     public SandboxSpec {

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MicrovmDriverTest {
 
     static final int MEM = 256;
-    static final SandboxSpec SPEC = new SandboxSpec("box1", 1000, MEM, 1, 64, 64, false, Map.of("SPEC_VAR", "from-spec"));
+    static final SandboxSpec SPEC =
+            new SandboxSpec("box1", 1000, MEM, 1, 64, 64, false, Map.of("SPEC_VAR", "from-spec"));
 
     static Path data;
     static MicrovmDriver driver;
@@ -52,19 +53,22 @@ class MicrovmDriverTest {
                 .as("qemu-system-x86_64 must be installed (apt-get install qemu-system-x86); this test does not skip")
                 .isTrue();
         data = Files.createTempDirectory("mvt");
-        MicrovmConfig config = MicrovmTestSupport.config(data)
-                .withPool(1, 1024, List.of(new PoolShape(MEM, 1, false)));
+        MicrovmConfig config = MicrovmTestSupport.config(data).withPool(1, 1024, List.of(new PoolShape(MEM, 1, false)));
         driver = new MicrovmDriver(config);
         driver.recover(List.of());
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> driver.poolReady(MEM, 1, false) == 1);
         long t0 = System.nanoTime();
         driver.start(SPEC);
         ExecOutcome first = run(List.of("true"), Map.of(), null, 30_000);
         poolStartMillis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(first.result().exitCode()).isZero();
-        System.out.printf("pool start-to-first-exec: %d ms; pool VM boot took %d ms (%s)%n", poolStartMillis,
-                driver.vmInfo("box1").orElseThrow().bootMillis(), driver.vmInfo("box1").orElseThrow().accelerator());
+        System.out.printf(
+                "pool start-to-first-exec: %d ms; pool VM boot took %d ms (%s)%n",
+                poolStartMillis,
+                driver.vmInfo("box1").orElseThrow().bootMillis(),
+                driver.vmInfo("box1").orElseThrow().accelerator());
     }
 
     @AfterAll
@@ -80,8 +84,10 @@ class MicrovmDriverTest {
     static ExecOutcome run(List<String> argv, Map<String, String> env, byte[] stdin, long timeoutMillis)
             throws Exception {
         ExecOutcome.Capture sink = new ExecOutcome.Capture();
-        ExecHandle h = driver.exec("box1",
-                new ExecRequest(argv, env, timeoutMillis, stdin == null ? null : new ByteArrayInputStream(stdin)), sink);
+        ExecHandle h = driver.exec(
+                "box1",
+                new ExecRequest(argv, env, timeoutMillis, stdin == null ? null : new ByteArrayInputStream(stdin)),
+                sink);
         ExecResult r = h.completion().get(timeoutMillis + 60_000, TimeUnit.MILLISECONDS);
         return new ExecOutcome(r, sink.out.toByteArray(), sink.err.toByteArray());
     }
@@ -95,7 +101,8 @@ class MicrovmDriverTest {
     void startHandsOutThePooledVm() {
         MicrovmDriver.VmInfo info = driver.vmInfo("box1").orElseThrow();
         assertThat(info.fromPool()).isTrue();
-        assertThat(info.workspace()).isEqualTo(data.resolve("microvm/box1/workspace").toAbsolutePath());
+        assertThat(info.workspace())
+                .isEqualTo(data.resolve("microvm/box1/workspace").toAbsolutePath());
         assertThat(driver.isRunning("box1")).isTrue();
     }
 
@@ -122,7 +129,8 @@ class MicrovmDriverTest {
     @Order(3)
     void stdoutKeepsOrderAndContent() throws Exception {
         ExecOutcome o = run(List.of("seq", "1", "20000"), Map.of(), null, 60_000);
-        String expected = IntStream.rangeClosed(1, 20000).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
+        String expected =
+                IntStream.rangeClosed(1, 20000).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
         assertThat(o.result().exitCode()).isZero();
         assertThat(o.stdout()).isEqualTo(expected);
     }
@@ -130,8 +138,11 @@ class MicrovmDriverTest {
     @Test
     @Order(4)
     void environmentMergesSpecAndRequestOverADefaultPath() throws Exception {
-        ExecOutcome o = run(List.of("sh", "-c", "echo \"$SPEC_VAR|$REQ_VAR|$PATH\""), Map.of("REQ_VAR", "from-request"),
-                null, 30_000);
+        ExecOutcome o = run(
+                List.of("sh", "-c", "echo \"$SPEC_VAR|$REQ_VAR|$PATH\""),
+                Map.of("REQ_VAR", "from-request"),
+                null,
+                30_000);
         assertThat(o.stdout()).startsWith("from-spec|from-request|/usr/local/sbin:");
         assertThat(o.stdout()).contains(":/usr/bin:");
     }
@@ -160,8 +171,11 @@ class MicrovmDriverTest {
     @Order(7)
     void timeoutKillsTheWholeProcessTreeAndKeepsPartialOutput() throws Exception {
         // the setsid'd sleep leaves the session (a process-group kill misses it); the cgroup kill does not
-        ExecOutcome o = run(List.of("sh", "-c", "echo started; sleep 31 & setsid sleep 33 & sleep 32; echo never"),
-                Map.of(), null, 2_000);
+        ExecOutcome o = run(
+                List.of("sh", "-c", "echo started; sleep 31 & setsid sleep 33 & sleep 32; echo never"),
+                Map.of(),
+                null,
+                2_000);
         assertThat(o.result().timedOut()).isTrue();
         assertThat(o.result().killed()).isFalse();
         assertThat(o.result().exitCode()).isNull();
@@ -191,14 +205,15 @@ class MicrovmDriverTest {
         assertThat(o.stdout()).doesNotContain("all");
         assertThat(o.stderr()).containsIgnoringCase("fork");
         assertThat(sh("cat /sys/fs/cgroup/sandbox/pids.max").stdout()).isEqualTo("64\n");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(sh("echo alive").stdout()).isEqualTo("alive\n"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(sh("echo alive").stdout()).isEqualTo("alive\n"));
     }
 
     @Test
     @Order(8)
     void anOutOfMemoryKillIsReportedAndTheAgentSurvives() throws Exception {
-        ExecOutcome o = run(List.of("python3", "-c", "l = []\nwhile True: l.append(bytearray(8 << 20))"), Map.of(), null,
-                120_000);
+        ExecOutcome o = run(
+                List.of("python3", "-c", "l = []\nwhile True: l.append(bytearray(8 << 20))"), Map.of(), null, 120_000);
         assertThat(o.result().signal()).isEqualTo(9);
         assertThat(o.result().oomKilled()).isTrue();
         assertThat(sh("echo alive").stdout()).isEqualTo("alive\n");
@@ -211,8 +226,8 @@ class MicrovmDriverTest {
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 4; i++) {
                 int n = i;
-                runs.add(pool.submit(() -> run(List.of("sh", "-c", "sleep 0.$N; echo $N; exit $N"), Map.of("N", "" + n),
-                        null, 60_000)));
+                runs.add(pool.submit(() ->
+                        run(List.of("sh", "-c", "sleep 0.$N; echo $N; exit $N"), Map.of("N", "" + n), null, 60_000)));
             }
             for (int i = 0; i < 4; i++) {
                 ExecOutcome o = runs.get(i).get();
@@ -239,7 +254,9 @@ class MicrovmDriverTest {
         try {
             ExecOutcome o = sh("ls -a /root /tmp; test -e /root/" + marker + " || test -e /tmp/" + marker
                     + " || test -e " + data + " || test -e /etc/shadow");
-            assertThat(o.result().exitCode()).as("some host file is visible: %s", o.stdout()).isEqualTo(1);
+            assertThat(o.result().exitCode())
+                    .as("some host file is visible: %s", o.stdout())
+                    .isEqualTo(1);
             assertThat(o.stdout()).doesNotContain(marker);
         } finally {
             Files.deleteIfExists(inRoot);
@@ -251,8 +268,11 @@ class MicrovmDriverTest {
     @Order(11)
     void python3AndBashRun() throws Exception {
         assertThat(run(List.of("python3", "-c", "import sys; print(6*7, sys.version_info[0])"), Map.of(), null, 60_000)
-                .stdout()).isEqualTo("42 3\n");
-        assertThat(run(List.of("bash", "-c", "echo ${BASH_VERSION%%.*}"), Map.of(), null, 30_000).stdout().strip())
+                        .stdout())
+                .isEqualTo("42 3\n");
+        assertThat(run(List.of("bash", "-c", "echo ${BASH_VERSION%%.*}"), Map.of(), null, 30_000)
+                        .stdout()
+                        .strip())
                 .matches("[4-9]");
     }
 
@@ -269,32 +289,41 @@ class MicrovmDriverTest {
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             long t = System.nanoTime();
-            assertThat(run(List.of("true"), Map.of(), null, 30_000).result().exitCode()).isZero();
+            assertThat(run(List.of("true"), Map.of(), null, 30_000).result().exitCode())
+                    .isZero();
             micros.add((System.nanoTime() - t) / 1000);
         }
         Collections.sort(micros);
-        System.out.printf("exec 'true' x30: p50 %.1f ms, p90 %.1f ms, max %.1f ms%n", micros.get(15) / 1000.0,
-                micros.get(27) / 1000.0, micros.get(29) / 1000.0);
+        System.out.printf(
+                "exec 'true' x30: p50 %.1f ms, p90 %.1f ms, max %.1f ms%n",
+                micros.get(15) / 1000.0, micros.get(27) / 1000.0, micros.get(29) / 1000.0);
     }
 
     @Test
     @Order(20)
     void stopAndStartKeepTheWorkspace() throws Exception {
-        assertThat(sh("mkdir -p /workspace/d && echo persisted > /workspace/d/keep.txt").result().exitCode()).isZero();
+        assertThat(sh("mkdir -p /workspace/d && echo persisted > /workspace/d/keep.txt")
+                        .result()
+                        .exitCode())
+                .isZero();
         Files.writeString(data.resolve("microvm/box1/workspace/from-host.txt"), "host side");
 
         driver.stop("box1");
         assertThat(driver.isRunning("box1")).isFalse();
         assertThatThrownBy(() -> driver.exec("box1", ExecRequest.of(List.of("true"), 1000), new ExecOutcome.Capture()))
                 .isInstanceOf(DriverException.class)
-                .satisfies(e -> assertThat(((DriverException) e).reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
+                .satisfies(
+                        e -> assertThat(((DriverException) e).reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
         assertThat(data.resolve("microvm/box1/workspace/d/keep.txt")).hasContent("persisted\n");
 
         long t0 = System.nanoTime();
         driver.start(SPEC);
-        System.out.printf("restart (%s): %d ms%n", driver.vmInfo("box1").orElseThrow().fromPool() ? "from pool" : "cold boot",
+        System.out.printf(
+                "restart (%s): %d ms%n",
+                driver.vmInfo("box1").orElseThrow().fromPool() ? "from pool" : "cold boot",
                 (System.nanoTime() - t0) / 1_000_000);
-        assertThat(sh("cat /workspace/d/keep.txt /workspace/from-host.txt; echo again > /workspace/d/again.txt").stdout())
+        assertThat(sh("cat /workspace/d/keep.txt /workspace/from-host.txt; echo again > /workspace/d/again.txt")
+                        .stdout())
                 .isEqualTo("persisted\nhost side");
         assertThat(data.resolve("microvm/box1/workspace/d/again.txt")).hasContent("again\n");
     }

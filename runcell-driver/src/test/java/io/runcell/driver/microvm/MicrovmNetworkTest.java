@@ -21,24 +21,36 @@ class MicrovmNetworkTest {
 
     @Test
     void aSandboxWithNetworkIsBootedColdWithAConfiguredNic() throws Exception {
-        assertThat(MicrovmTestSupport.qemuOnPath()).as("qemu-system-x86_64 must be installed").isTrue();
+        assertThat(MicrovmTestSupport.qemuOnPath())
+                .as("qemu-system-x86_64 must be installed")
+                .isTrue();
         try (MicrovmDriver driver = new MicrovmDriver(MicrovmTestSupport.config(data))) {
             driver.recover(List.of());
             long t0 = System.nanoTime();
             driver.start(new SandboxSpec("net1", 1000, 192, 1, 128, 32, true, Map.of()));
             MicrovmDriver.VmInfo info = driver.vmInfo("net1").orElseThrow();
-            System.out.printf("cold start (%s, %s): %d ms, boot %d ms%n", info.accelerator(), info.machine(),
-                    (System.nanoTime() - t0) / 1_000_000, info.bootMillis());
+            System.out.printf(
+                    "cold start (%s, %s): %d ms, boot %d ms%n",
+                    info.accelerator(), info.machine(), (System.nanoTime() - t0) / 1_000_000, info.bootMillis());
             assertThat(info.fromPool()).isFalse();
 
             ExecOutcome.Capture sink = new ExecOutcome.Capture();
-            ExecHandle h = driver.exec("net1", ExecRequest.of(List.of("sh", "-c",
-                    "ls /sys/class/net; ip -4 -o addr show dev eth0 | grep -o 'inet [0-9./]*'; df -m /tmp | tail -1"), 30_000), sink);
+            ExecHandle h = driver.exec(
+                    "net1",
+                    ExecRequest.of(
+                            List.of(
+                                    "sh",
+                                    "-c",
+                                    "ls /sys/class/net; ip -4 -o addr show dev eth0 | grep -o 'inet [0-9./]*'; df -m /tmp | tail -1"),
+                            30_000),
+                    sink);
             ExecResult r = h.completion().get(90, TimeUnit.SECONDS);
             String out = sink.out.toString();
             assertThat(r.exitCode()).as(out + sink.err).isZero();
             assertThat(out).startsWith("eth0\nlo\ninet 10.0.2.15/24\n");
-            assertThat(out.lines().toList().getLast()).as("/tmp sized by the spec").matches("tmpfs\\s+32\\s.*");
+            assertThat(out.lines().toList().getLast())
+                    .as("/tmp sized by the spec")
+                    .matches("tmpfs\\s+32\\s.*");
             driver.stop("net1");
             assertThat(driver.isRunning("net1")).isFalse();
         }

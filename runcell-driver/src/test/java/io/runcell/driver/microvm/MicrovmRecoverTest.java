@@ -24,18 +24,34 @@ class MicrovmRecoverTest {
 
     @Test
     void recoverKillsAnOrphanedQemuFoundByItsPidfileSparesOtherPidsAndKeepsTheWorkspace() throws Exception {
-        assertThat(MicrovmTestSupport.qemuOnPath()).as("qemu-system-x86_64 must be installed").isTrue();
+        assertThat(MicrovmTestSupport.qemuOnPath())
+                .as("qemu-system-x86_64 must be installed")
+                .isTrue();
         Path dir = data.resolve("microvm/orphan");
         Files.createDirectories(dir.resolve("run"));
         Files.createDirectories(dir.resolve("workspace"));
         Files.writeString(dir.resolve("workspace/kept.txt"), "kept");
         // a QEMU as a crashed run of the driver leaves it: daemonized, paused (-S), known only by its pidfile
-        Process launcher = new ProcessBuilder("qemu-system-x86_64", "-M", "microvm", "-nodefaults", "-no-user-config",
-                "-display", "none", "-S", "-qmp", "unix:" + dir.resolve("run/qmp.sock") + ",server=on,wait=off",
-                "-pidfile", dir.resolve("run/qemu.pid").toString(), "-daemonize").inheritIO().start();
+        Process launcher = new ProcessBuilder(
+                        "qemu-system-x86_64",
+                        "-M",
+                        "microvm",
+                        "-nodefaults",
+                        "-no-user-config",
+                        "-display",
+                        "none",
+                        "-S",
+                        "-qmp",
+                        "unix:" + dir.resolve("run/qmp.sock") + ",server=on,wait=off",
+                        "-pidfile",
+                        dir.resolve("run/qemu.pid").toString(),
+                        "-daemonize")
+                .inheritIO()
+                .start();
         assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(launcher.exitValue()).isZero();
-        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(Files.readString(dir.resolve("run/qemu.pid")).strip()))
+        ProcessHandle orphan = ProcessHandle.of(Long.parseLong(
+                        Files.readString(dir.resolve("run/qemu.pid")).strip()))
                 .orElseThrow();
         // a pidfile whose pid now belongs to something that is not our QEMU
         Process decoy = new ProcessBuilder("sleep", "120").start();
@@ -74,9 +90,11 @@ class MicrovmRecoverTest {
         try (MicrovmDriver driver = new MicrovmDriver(MicrovmTestSupport.config(data))) {
             driver.recover(List.of());
             assertThat(driver.name()).isEqualTo("microvm");
-            assertThatThrownBy(() -> driver.exec("nope", ExecRequest.of(List.of("true"), 1000), new ExecOutcome.Capture()))
+            assertThatThrownBy(
+                            () -> driver.exec("nope", ExecRequest.of(List.of("true"), 1000), new ExecOutcome.Capture()))
                     .isInstanceOf(DriverException.class)
-                    .satisfies(e -> assertThat(((DriverException) e).reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
+                    .satisfies(e ->
+                            assertThat(((DriverException) e).reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
         }
     }
 

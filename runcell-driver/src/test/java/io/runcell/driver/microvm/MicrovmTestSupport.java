@@ -23,7 +23,8 @@ final class MicrovmTestSupport {
      * {@code /var/tmp/runcell-microvm-images}.
      */
     static MicrovmConfig config(Path data) {
-        String cache = System.getProperty("runcell.microvm.imageCache",
+        String cache = System.getProperty(
+                "runcell.microvm.imageCache",
                 System.getenv().getOrDefault("RUNCELL_MICROVM_IMAGE_CACHE", "/var/tmp/runcell-microvm-images"));
         return MicrovmConfig.defaults(data).withImageCacheDir(Path.of(cache));
     }

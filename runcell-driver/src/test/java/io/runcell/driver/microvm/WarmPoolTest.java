@@ -59,7 +59,8 @@ class WarmPoolTest {
         pool = new WarmPool(root, 3, 300, this::fakeBoot, List.of(SMALL, BIG));
         pool.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> booted.size() >= 1);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> booted.stream().mapToInt(v -> v.shape.memoryMb()).sum() <= 300);
         assertThat(pool.ready(SMALL) * 128 + pool.ready(BIG) * 256).isLessThanOrEqualTo(300);
     }
@@ -80,7 +81,8 @@ class WarmPoolTest {
         pool.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> pool.ready(SMALL) == 1);
         booted.getFirst().process.destroyForcibly();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !booted.getFirst().process.isAlive());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !booted.getFirst().process.isAlive());
 
         assertThat(pool.take(SMALL)).isNull();
     }

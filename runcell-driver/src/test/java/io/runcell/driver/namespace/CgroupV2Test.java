@@ -24,7 +24,8 @@ class CgroupV2Test {
         assertThat(v2.existingSlots()).isEmpty();
 
         assertThat(v2.createSlot(3)).containsExactly(base.resolve("slot-3"));
-        assertThat(Files.readString(root.resolve("runcell/cgroup.subtree_control"))).isEqualTo("+memory +pids +cpu");
+        assertThat(Files.readString(root.resolve("runcell/cgroup.subtree_control")))
+                .isEqualTo("+memory +pids +cpu");
         assertThat(Files.readString(base.resolve("cgroup.subtree_control"))).isEqualTo("+memory +pids +cpu");
 
         Path slot = base.resolve("slot-3");

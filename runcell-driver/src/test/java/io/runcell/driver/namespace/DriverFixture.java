@@ -77,7 +77,10 @@ final class DriverFixture implements AutoCloseable {
 
     Output run(String key, long timeoutMillis, String stdin, String... argv) throws Exception {
         Collector sink = new Collector();
-        ExecRequest request = new ExecRequest(List.of(argv), Map.of(), timeoutMillis,
+        ExecRequest request = new ExecRequest(
+                List.of(argv),
+                Map.of(),
+                timeoutMillis,
                 stdin == null ? null : new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         ExecHandle handle = driver.exec(key, request, sink);
         ExecResult result = handle.completion().get(timeoutMillis + 30_000, TimeUnit.MILLISECONDS);
@@ -88,13 +91,17 @@ final class DriverFixture implements AutoCloseable {
     List<String> slotCommandLines(String key) throws IOException {
         Holder holder = driver.holder(key);
         assertThat(holder).as("sandbox %s running", key).isNotNull();
-        return driver.cgroups().procs(holder.slot().index()).stream().map(DriverFixture::commandLine).toList();
+        return driver.cgroups().procs(holder.slot().index()).stream()
+                .map(DriverFixture::commandLine)
+                .toList();
     }
 
     static String commandLine(long pid) {
         try {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return new String(
+                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' ')
+                    .trim();
         } catch (IOException e) {
             return "";
         }

@@ -40,7 +40,10 @@ class NamespaceDriverTest {
     @Test
     void filesAndBackgroundProcessesPersistBetweenExecs() throws Exception {
         fx.driver.start(DriverFixture.spec("persist", 100_301));
-        assertThat(fx.sh("persist", "echo kept > note.txt; sleep 300 &").result().exitCode()).isZero();
+        assertThat(fx.sh("persist", "echo kept > note.txt; sleep 300 &")
+                        .result()
+                        .exitCode())
+                .isZero();
         Output later = fx.sh("persist", "cat /workspace/note.txt; pgrep -a sleep");
         assertThat(later.stdout()).contains("kept").contains("sleep 300");
         fx.driver.destroy("persist");
@@ -63,8 +66,13 @@ class NamespaceDriverTest {
         // The driver keeps one helper per sandbox between executions; none of these may leak into the next one.
         fx.driver.start(DriverFixture.spec("reuse", 100_310));
         Collector withEnv = new Collector();
-        fx.driver.exec("reuse", new ExecRequest(List.of("printenv", "ONLY_ONCE"), Map.of("ONLY_ONCE", "1"), 30_000,
-                null), withEnv).completion().get(30, TimeUnit.SECONDS);
+        fx.driver
+                .exec(
+                        "reuse",
+                        new ExecRequest(List.of("printenv", "ONLY_ONCE"), Map.of("ONLY_ONCE", "1"), 30_000, null),
+                        withEnv)
+                .completion()
+                .get(30, TimeUnit.SECONDS);
         assertThat(withEnv.stdout()).isEqualTo("1\n");
         Output noEnv = fx.run("reuse", "printenv", "ONLY_ONCE");
         assertThat(noEnv.result().exitCode()).isEqualTo(1);
@@ -73,7 +81,8 @@ class NamespaceDriverTest {
         assertThat(fx.run("reuse", "no-such-program").result().error()).contains("no-such-program");
         assertThat(fx.run("reuse", "echo", "after-failure").stdout()).isEqualTo("after-failure\n");
 
-        assertThat(fx.run("reuse", 300, null, "sleep", "100").result().timedOut()).isTrue();
+        assertThat(fx.run("reuse", 300, null, "sleep", "100").result().timedOut())
+                .isTrue();
         assertThat(fx.run("reuse", "echo", "after-timeout").stdout()).isEqualTo("after-timeout\n");
 
         assertThat(fx.sh("reuse", "(sleep 1; echo late) & echo early").stdout()).isEqualTo("early\n");
@@ -91,8 +100,9 @@ class NamespaceDriverTest {
         fx.sh("keep", "echo data > file");
         fx.driver.stop("keep");
         assertThat(fx.driver.isRunning("keep")).isFalse();
-        assertThatThrownBy(() -> fx.run("keep", "true")).isInstanceOfSatisfying(DriverException.class,
-                e -> assertThat(e.reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
+        assertThatThrownBy(() -> fx.run("keep", "true"))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.reason())
+                        .isEqualTo(DriverException.Reason.NOT_RUNNING));
         fx.driver.stop("keep");
 
         fx.driver.start(DriverFixture.spec("keep", 100_303));
@@ -134,7 +144,8 @@ class NamespaceDriverTest {
         assertThat(fx.driver.cgroups().existingSlots()).isEqualTo(before);
         fx.driver.destroy("slot-b");
         fx.driver.destroy("slot-a");
-        assertThat(CgroupHierarchy.readProcs(dirs.get(0).resolve("cgroup.procs"))).isEmpty();
+        assertThat(CgroupHierarchy.readProcs(dirs.get(0).resolve("cgroup.procs")))
+                .isEmpty();
     }
 
     @Test
@@ -157,7 +168,8 @@ class NamespaceDriverTest {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))
                     .map(p -> ProcStat.read(Long.parseLong(p.getFileName().toString())))
                     .flatMap(java.util.Optional::stream)
-                    .filter(s -> s.ppid() == parent && s.state() == 'Z').toList();
+                    .filter(s -> s.ppid() == parent && s.state() == 'Z')
+                    .toList();
         }
     }
 
@@ -168,9 +180,12 @@ class NamespaceDriverTest {
         List<String> helper = Execution.command(fx.driver.helper(), holder, Map.of(), List.of("sleep", "1000"));
         List<String> wrapper = new ArrayList<>(List.of("bash", "-c", "\"$@\"; echo never", "bash"));
         wrapper.addAll(helper);
-        Process bash = new ProcessBuilder(wrapper).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> fx.slotCommandLines("orphan").contains("sleep 1000"));
+        Process bash = new ProcessBuilder(wrapper)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fx.slotCommandLines("orphan").contains("sleep 1000"));
         bash.destroyForcibly().waitFor();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> fx.slotCommandLines("orphan").stream().noneMatch(c -> c.contains("1000")));
@@ -182,9 +197,10 @@ class NamespaceDriverTest {
         fx.driver.start(DriverFixture.spec("dies", 100_309));
         ProcStat.kill(fx.driver.holder("dies").initPid());
         await().atMost(Duration.ofSeconds(10)).until(() -> !fx.driver.isRunning("dies"));
-        assertThatThrownBy(() -> fx.driver.exec("dies", ExecRequest.of(List.of("true"), 1_000), new DriverFixture.Collector()))
-                .isInstanceOfSatisfying(DriverException.class,
-                        e -> assertThat(e.reason()).isEqualTo(DriverException.Reason.NOT_RUNNING));
+        assertThatThrownBy(() ->
+                        fx.driver.exec("dies", ExecRequest.of(List.of("true"), 1_000), new DriverFixture.Collector()))
+                .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.reason())
+                        .isEqualTo(DriverException.Reason.NOT_RUNNING));
         fx.driver.start(DriverFixture.spec("dies", 100_309));
         assertThat(fx.run("dies", "true").result().exitCode()).isZero();
         fx.driver.destroy("dies");
@@ -211,6 +227,7 @@ class NamespaceDriverTest {
         next.destroy("crash");
         next.close();
         crashed.close();
-        assertThat(Path.of("/sys/fs/cgroup/memory/runcell", fx.instanceKey + "r")).doesNotExist();
+        assertThat(Path.of("/sys/fs/cgroup/memory/runcell", fx.instanceKey + "r"))
+                .doesNotExist();
     }
 }

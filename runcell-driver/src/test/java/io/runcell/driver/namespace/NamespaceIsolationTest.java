@@ -29,7 +29,10 @@ class NamespaceIsolationTest {
 
     @Test
     void hasNoNetworkButLoopback() throws Exception {
-        Output connect = fx.run("iso-a", "python3", "-c",
+        Output connect = fx.run(
+                "iso-a",
+                "python3",
+                "-c",
                 "import socket; s=socket.socket(); s.settimeout(3); s.connect(('1.1.1.1', 53))");
         assertThat(connect.result().exitCode()).isNotZero();
         assertThat(connect.stderr()).contains("OSError");
@@ -50,28 +53,38 @@ class NamespaceIsolationTest {
     @Test
     void cannotReachHostOrOtherSandboxFiles() throws Exception {
         String otherWorkspace = fx.driver.files().workspace("iso-b").toString();
-        Output probe = fx.sh("iso-a", "for p in /root " + fx.dataDir + " " + otherWorkspace
-                + " /etc/shadow; do test -e $p && echo VISIBLE $p; done; cat /proc/1/root/etc/passwd;"
-                + " cat /workspace/../b.txt; true");
+        Output probe = fx.sh(
+                "iso-a",
+                "for p in /root " + fx.dataDir + " " + otherWorkspace
+                        + " /etc/shadow; do test -e $p && echo VISIBLE $p; done; cat /proc/1/root/etc/passwd;"
+                        + " cat /workspace/../b.txt; true");
         assertThat(probe.stdout()).doesNotContain("VISIBLE").doesNotContain("secret");
         assertThat(probe.stderr()).contains("Permission denied");
     }
 
     @Test
     void writesOnlyToWorkspaceAndTmp() throws Exception {
-        Output writes = fx.sh("iso-a", "for d in / /usr /etc /var /proc/sys/kernel /workspace /tmp; do"
-                + " if echo x > $d/probe 2>/dev/null; then echo WRITABLE $d; fi; done");
+        Output writes = fx.sh(
+                "iso-a",
+                "for d in / /usr /etc /var /proc/sys/kernel /workspace /tmp; do"
+                        + " if echo x > $d/probe 2>/dev/null; then echo WRITABLE $d; fi; done");
         assertThat(writes.stdout().lines()).containsExactly("WRITABLE /workspace", "WRITABLE /tmp");
     }
 
     @Test
     void runsAsTheSandboxUidWithoutCapabilities() throws Exception {
-        Output id = fx.sh("iso-a", "id -u; id -g; whoami; grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status;"
-                + " echo HOME=$HOME; echo VAR=$SANDBOX_VAR");
-        assertThat(id.stdout()).contains(UID + "\n" + UID + "\nsandbox\n")
-                .contains("CapEff:\t0000000000000000").contains("CapPrm:\t0000000000000000")
-                .contains("CapBnd:\t0000000000000000").contains("NoNewPrivs:\t1")
-                .contains("HOME=/workspace").contains("VAR=from-spec");
+        Output id = fx.sh(
+                "iso-a",
+                "id -u; id -g; whoami; grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)' /proc/self/status;"
+                        + " echo HOME=$HOME; echo VAR=$SANDBOX_VAR");
+        assertThat(id.stdout())
+                .contains(UID + "\n" + UID + "\nsandbox\n")
+                .contains("CapEff:\t0000000000000000")
+                .contains("CapPrm:\t0000000000000000")
+                .contains("CapBnd:\t0000000000000000")
+                .contains("NoNewPrivs:\t1")
+                .contains("HOME=/workspace")
+                .contains("VAR=from-spec");
     }
 
     @Test
@@ -84,7 +97,8 @@ class NamespaceIsolationTest {
     @Test
     void etcIsTheGeneratedSkeleton() throws Exception {
         Output etc = fx.sh("iso-a", "ls /etc | sort | tr '\\n' ' '; getent passwd sandbox; hostname");
-        assertThat(etc.stdout()).startsWith("group hostname hosts ld.so.cache nsswitch.conf passwd ")
+        assertThat(etc.stdout())
+                .startsWith("group hostname hosts ld.so.cache nsswitch.conf passwd ")
                 .contains("sandbox:x:" + UID + ":" + UID + ":sandbox:/workspace:/bin/sh")
                 .contains("sbx-iso-a");
     }

@@ -47,7 +47,13 @@ class NamespaceLimitsTest {
     @Test
     void forkBombStopsAtPidsMaxAndHostStaysResponsive() throws Exception {
         Collector sink = new Collector();
-        ExecHandle bomb = fx.driver.exec("lim", ExecRequest.of(List.of("python3", "-c", """
+        ExecHandle bomb = fx.driver.exec(
+                "lim",
+                ExecRequest.of(
+                        List.of(
+                                "python3",
+                                "-c",
+                                """
                 import os, time, sys
                 n, err = 0, None
                 for i in range(500):
@@ -62,14 +68,17 @@ class NamespaceLimitsTest {
                     n += 1
                 print(n, err, flush=True)
                 time.sleep(60)
-                """), 60_000), sink);
+                """),
+                        60_000),
+                sink);
         await().atMost(Duration.ofSeconds(20)).until(() -> !sink.stdout().isEmpty());
         String[] line = sink.stdout().strip().split(" ");
         assertThat(Integer.parseInt(line[0])).isLessThan(32);
         assertThat(line[1]).isEqualTo("11");
 
         long t0 = System.nanoTime();
-        assertThat(new ProcessBuilder("/bin/true").start().waitFor(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(new ProcessBuilder("/bin/true").start().waitFor(5, TimeUnit.SECONDS))
+                .isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
 
         bomb.kill();
@@ -93,13 +102,20 @@ class NamespaceLimitsTest {
     @Test
     void outputIsStreamedInOrder() throws Exception {
         Collector sink = new Collector();
-        ExecHandle handle = fx.driver.exec("lim", ExecRequest.of(List.of("bash", "-c",
-                "for i in $(seq 1 2000); do echo line$i; done; echo oops >&2; sleep 30; echo last"), 60_000), sink);
-        String expected = IntStream.rangeClosed(1, 2000).mapToObj(i -> "line" + i + "\n")
-                .collect(Collectors.joining());
+        ExecHandle handle = fx.driver.exec(
+                "lim",
+                ExecRequest.of(
+                        List.of(
+                                "bash",
+                                "-c",
+                                "for i in $(seq 1 2000); do echo line$i; done; echo oops >&2; sleep 30; echo last"),
+                        60_000),
+                sink);
+        String expected =
+                IntStream.rangeClosed(1, 2000).mapToObj(i -> "line" + i + "\n").collect(Collectors.joining());
         // The first part arrives while the command is still running.
-        await().atMost(Duration.ofSeconds(20)).until(() -> sink.stdout().equals(expected)
-                && sink.stderr().equals("oops\n"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> sink.stdout().equals(expected) && sink.stderr().equals("oops\n"));
         assertThat(handle.completion()).isNotDone();
         handle.kill();
         assertThat(handle.completion().get(30, TimeUnit.SECONDS).killed()).isTrue();
@@ -124,17 +140,22 @@ class NamespaceLimitsTest {
     void executionsJoinTheSandboxCgroups() throws Exception {
         Output cgroups = fx.run("lim", "cat", "/proc/self/cgroup");
         // Inside the cgroup namespace the slot is "/"; a process outside it would show "/.." paths.
-        assertThat(cgroups.stdout()).contains(":memory:/\n").contains(":pids:/\n").contains(":cpu:/\n")
+        assertThat(cgroups.stdout())
+                .contains(":memory:/\n")
+                .contains(":pids:/\n")
+                .contains(":cpu:/\n")
                 .doesNotContain("..");
 
         Collector sink = new Collector();
         ExecHandle sleeper = fx.driver.exec("lim", ExecRequest.of(List.of("sleep", "77"), 60_000), sink);
         Holder holder = fx.driver.holder("lim");
         CgroupHierarchy cg = fx.driver.cgroups();
-        await().atMost(Duration.ofSeconds(10)).until(() -> fx.slotCommandLines("lim").contains("sleep 77"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fx.slotCommandLines("lim").contains("sleep 77"));
         for (var dir : holder.slot().dirs()) {
             assertThat(CgroupHierarchy.readProcs(dir.resolve("cgroup.procs")).stream()
-                    .map(DriverFixture::commandLine)).contains("sleep 77");
+                            .map(DriverFixture::commandLine))
+                    .contains("sleep 77");
         }
         assertThat(cg.procs(holder.slot().index())).isNotEmpty();
         sleeper.kill();

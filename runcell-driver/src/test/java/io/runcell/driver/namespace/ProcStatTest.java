@@ -19,7 +19,8 @@ class ProcStatTest {
         long self = ProcessHandle.current().pid();
         ProcStat stat = ProcStat.read(self).orElseThrow();
         assertThat(stat.pid()).isEqualTo(self);
-        assertThat(stat.ppid()).isEqualTo(ProcessHandle.current().parent().orElseThrow().pid());
+        assertThat(stat.ppid())
+                .isEqualTo(ProcessHandle.current().parent().orElseThrow().pid());
     }
 
     @Test

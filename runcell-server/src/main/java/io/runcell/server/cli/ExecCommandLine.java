@@ -9,14 +9,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runcell exec SANDBOX -- CMD...}: runs a command, prints its output, exits with its exit code. */
-@Command(name = "exec", description = "Run a command in a sandbox and print its output.", mixinStandardHelpOptions = true)
+@Command(
+        name = "exec",
+        description = "Run a command in a sandbox and print its output.",
+        mixinStandardHelpOptions = true)
 final class ExecCommandLine implements Callable<Integer> {
 
-    @Mixin ClientOptions client;
-    @Option(names = "--timeout", description = "seconds") Integer timeout;
-    @Option(names = "--json", description = "print the execution record") boolean json;
-    @Parameters(index = "0", paramLabel = "SANDBOX") String sandbox;
-    @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*") List<String> argv;
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--timeout", description = "seconds")
+    Integer timeout;
+
+    @Option(names = "--json", description = "print the execution record")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "SANDBOX")
+    String sandbox;
+
+    @Parameters(index = "1..*", paramLabel = "CMD", arity = "1..*")
+    List<String> argv;
 
     @Override
     public Integer call() {

@@ -7,17 +7,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runcell keys create|list|revoke}. */
-@Command(name = "keys", description = "Manage API keys.", mixinStandardHelpOptions = true,
+@Command(
+        name = "keys",
+        description = "Manage API keys.",
+        mixinStandardHelpOptions = true,
         subcommands = {KeysCommand.Create.class, KeysCommand.ListAll.class, KeysCommand.Revoke.class})
 final class KeysCommand {
 
     @Command(name = "create", description = "Create a key (shown once).")
     static final class Create implements Runnable {
-        @Mixin ClientOptions client;
-        @Option(names = "--name", defaultValue = "cli") String name;
-        @Option(names = "--account", description = "account id (admin only); default: your own") String account;
-        @Option(names = "--scope", split = ",", defaultValue = "read:vm,write:vm",
-                description = "read:vm, write:vm, admin") List<String> scopes;
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--name", defaultValue = "cli")
+        String name;
+
+        @Option(names = "--account", description = "account id (admin only); default: your own")
+        String account;
+
+        @Option(
+                names = "--scope",
+                split = ",",
+                defaultValue = "read:vm,write:vm",
+                description = "read:vm, write:vm, admin")
+        List<String> scopes;
 
         @Override
         public void run() {
@@ -27,7 +40,8 @@ final class KeysCommand {
 
     @Command(name = "list", description = "List your keys (never the secret).")
     static final class ListAll implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -37,8 +51,11 @@ final class KeysCommand {
 
     @Command(name = "revoke", description = "Revoke a key; it stops working at once.")
     static final class Revoke implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "KEY_ID") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "KEY_ID")
+        String id;
 
         @Override
         public void run() {

@@ -9,17 +9,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runcell plans list|create|update|assign}. */
-@Command(name = "plans", description = "List, create and assign plans (limits, rates and quotas).",
+@Command(
+        name = "plans",
+        description = "List, create and assign plans (limits, rates and quotas).",
         mixinStandardHelpOptions = true,
-        subcommands = {PlansCommand.ListAll.class, PlansCommand.Create.class, PlansCommand.Update.class,
-                PlansCommand.Assign.class})
+        subcommands = {
+            PlansCommand.ListAll.class,
+            PlansCommand.Create.class,
+            PlansCommand.Update.class,
+            PlansCommand.Assign.class
+        })
 final class PlansCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Command(name = "list", description = "List the plans.")
     static final class ListAll implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -29,21 +36,50 @@ final class PlansCommand {
 
     /** The limits a create or update may set; unset options keep the base plan's values. */
     static class Limits {
-        @Option(names = "--max-sandboxes") Integer maxSandboxes;
-        @Option(names = "--max-concurrent-executions") Integer maxConcurrentExecutions;
-        @Option(names = "--default-lifetime-seconds") Integer defaultLifetimeSeconds;
-        @Option(names = "--max-lifetime-seconds") Integer maxLifetimeSeconds;
-        @Option(names = "--default-memory-mb") Integer defaultMemoryMb;
-        @Option(names = "--max-memory-mb") Integer maxMemoryMb;
-        @Option(names = "--default-vcpus") Integer defaultVcpus;
-        @Option(names = "--max-vcpus") Integer maxVcpus;
-        @Option(names = "--default-exec-timeout-seconds") Integer defaultExecTimeoutSeconds;
-        @Option(names = "--max-exec-timeout-seconds") Integer maxExecTimeoutSeconds;
-        @Option(names = "--output-cap-bytes") Integer outputCapBytes;
-        @Option(names = "--exec-rate", description = "execution starts per second (0 = unlimited)") Double execRate;
-        @Option(names = "--manage-rate", description = "sandbox changes per second (0 = unlimited)") Double manageRate;
-        @Option(names = "--read-rate", description = "reads per second (0 = unlimited)") Double readRate;
-        @Option(names = "--command-allowlist", split = ",", description = "programs of the allowlist policy") List<String> allowlist;
+        @Option(names = "--max-sandboxes")
+        Integer maxSandboxes;
+
+        @Option(names = "--max-concurrent-executions")
+        Integer maxConcurrentExecutions;
+
+        @Option(names = "--default-lifetime-seconds")
+        Integer defaultLifetimeSeconds;
+
+        @Option(names = "--max-lifetime-seconds")
+        Integer maxLifetimeSeconds;
+
+        @Option(names = "--default-memory-mb")
+        Integer defaultMemoryMb;
+
+        @Option(names = "--max-memory-mb")
+        Integer maxMemoryMb;
+
+        @Option(names = "--default-vcpus")
+        Integer defaultVcpus;
+
+        @Option(names = "--max-vcpus")
+        Integer maxVcpus;
+
+        @Option(names = "--default-exec-timeout-seconds")
+        Integer defaultExecTimeoutSeconds;
+
+        @Option(names = "--max-exec-timeout-seconds")
+        Integer maxExecTimeoutSeconds;
+
+        @Option(names = "--output-cap-bytes")
+        Integer outputCapBytes;
+
+        @Option(names = "--exec-rate", description = "execution starts per second (0 = unlimited)")
+        Double execRate;
+
+        @Option(names = "--manage-rate", description = "sandbox changes per second (0 = unlimited)")
+        Double manageRate;
+
+        @Option(names = "--read-rate", description = "reads per second (0 = unlimited)")
+        Double readRate;
+
+        @Option(names = "--command-allowlist", split = ",", description = "programs of the allowlist policy")
+        List<String> allowlist;
 
         ObjectNode body(String name) {
             ObjectNode b = MAPPER.createObjectNode();
@@ -85,8 +121,11 @@ final class PlansCommand {
 
     @Command(name = "create", description = "Create a plan (admin); unset limits come from the default plan.")
     static final class Create extends Limits implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {
@@ -96,8 +135,11 @@ final class PlansCommand {
 
     @Command(name = "update", description = "Change a plan's limits (admin); unset limits stay as they are.")
     static final class Update extends Limits implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "NAME") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
 
         @Override
         public void run() {
@@ -107,14 +149,22 @@ final class PlansCommand {
 
     @Command(name = "assign", description = "Put an account on a plan (admin).")
     static final class Assign implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "ACCOUNT_ID") String account;
-        @Parameters(index = "1", paramLabel = "PLAN") String plan;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "ACCOUNT_ID")
+        String account;
+
+        @Parameters(index = "1", paramLabel = "PLAN")
+        String plan;
 
         @Override
         public void run() {
-            Output.print(client.client().call("PUT", "/runcell/v1/accounts/" + account + "/plan",
-                    MAPPER.createObjectNode().put("plan", plan)));
+            Output.print(client.client()
+                    .call(
+                            "PUT",
+                            "/runcell/v1/accounts/" + account + "/plan",
+                            MAPPER.createObjectNode().put("plan", plan)));
         }
     }
 }

@@ -8,19 +8,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code runcell sandbox create|list|show|start|stop|rm}. */
-@Command(name = "sandbox", description = "Manage sandboxes.", mixinStandardHelpOptions = true,
-        subcommands = {SandboxCommand.Create.class, SandboxCommand.ListAll.class, SandboxCommand.Show.class,
-                SandboxCommand.Start.class, SandboxCommand.Stop.class, SandboxCommand.Remove.class})
+@Command(
+        name = "sandbox",
+        description = "Manage sandboxes.",
+        mixinStandardHelpOptions = true,
+        subcommands = {
+            SandboxCommand.Create.class,
+            SandboxCommand.ListAll.class,
+            SandboxCommand.Show.class,
+            SandboxCommand.Start.class,
+            SandboxCommand.Stop.class,
+            SandboxCommand.Remove.class
+        })
 final class SandboxCommand {
 
     @Command(name = "create", description = "Create and start a sandbox.")
     static final class Create implements Runnable {
-        @Mixin ClientOptions client;
-        @Option(names = "--label") String label;
-        @Option(names = "--backend", description = "namespace (default) or microvm") String backend;
-        @Option(names = "--memory-mb") Integer memoryMb;
-        @Option(names = "--vcpus") Integer vcpus;
-        @Option(names = "--lifetime-seconds") Integer lifetime;
+        @Mixin
+        ClientOptions client;
+
+        @Option(names = "--label")
+        String label;
+
+        @Option(names = "--backend", description = "namespace (default) or microvm")
+        String backend;
+
+        @Option(names = "--memory-mb")
+        Integer memoryMb;
+
+        @Option(names = "--vcpus")
+        Integer vcpus;
+
+        @Option(names = "--lifetime-seconds")
+        Integer lifetime;
 
         @Override
         public void run() {
@@ -36,7 +56,8 @@ final class SandboxCommand {
 
     @Command(name = "list", description = "List your sandboxes.")
     static final class ListAll implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -46,8 +67,11 @@ final class SandboxCommand {
 
     @Command(name = "show", description = "Show one sandbox.")
     static final class Show implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "SANDBOX") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "SANDBOX")
+        String id;
 
         @Override
         public void run() {
@@ -57,8 +81,11 @@ final class SandboxCommand {
 
     @Command(name = "start", description = "Start a stopped sandbox.")
     static final class Start implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "SANDBOX") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "SANDBOX")
+        String id;
 
         @Override
         public void run() {
@@ -68,8 +95,11 @@ final class SandboxCommand {
 
     @Command(name = "stop", description = "Stop a sandbox (keeps /workspace).")
     static final class Stop implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "SANDBOX") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "SANDBOX")
+        String id;
 
         @Override
         public void run() {
@@ -79,8 +109,11 @@ final class SandboxCommand {
 
     @Command(name = "rm", description = "Destroy a sandbox and its workspace.")
     static final class Remove implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(paramLabel = "SANDBOX") String id;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "SANDBOX")
+        String id;
 
         @Override
         public void run() {

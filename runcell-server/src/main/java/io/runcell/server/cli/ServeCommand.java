@@ -13,16 +13,45 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Run the Runcell server.", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--port", description = "TCP port (env RUNCELL_PORT, default 8080; 0 picks a free one)") Integer port;
-    @Option(names = "--bind", description = "address to listen on (env RUNCELL_BIND, default 127.0.0.1)") String bind;
-    @Option(names = "--data-dir", description = "data directory (env RUNCELL_DATA_DIR, default ./data)") Path dataDir;
-    @Option(names = "--db", description = "postgresql://user:pass@host:port/db (env RUNCELL_DB); default embedded SQLite") String db;
-    @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)") String nodeId;
-    @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)") String backend;
-    @Option(names = "--command-allowlist", description = "programs Vast's constrained execute may run, comma-separated (env RUNCELL_COMMAND_ALLOWLIST, default ls,rm,du)") String commandAllowlist;
-    @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)") String publicUrl;
-    @Option(names = "--microvm-pool", description = "idle pre-booted VMs per shape for the microvm backend (env RUNCELL_MICROVM_POOL, default 0)") Integer microvmPool;
-    @Option(names = "--blocked-commands", description = "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list") Path blockedCommands;
+    @Option(names = "--port", description = "TCP port (env RUNCELL_PORT, default 8080; 0 picks a free one)")
+    Integer port;
+
+    @Option(names = "--bind", description = "address to listen on (env RUNCELL_BIND, default 127.0.0.1)")
+    String bind;
+
+    @Option(names = "--data-dir", description = "data directory (env RUNCELL_DATA_DIR, default ./data)")
+    Path dataDir;
+
+    @Option(
+            names = "--db",
+            description = "postgresql://user:pass@host:port/db (env RUNCELL_DB); default embedded SQLite")
+    String db;
+
+    @Option(names = "--node-id", description = "node name (env RUNCELL_NODE_ID, default local)")
+    String nodeId;
+
+    @Option(names = "--default-backend", description = "namespace or microvm (env RUNCELL_DEFAULT_BACKEND)")
+    String backend;
+
+    @Option(
+            names = "--command-allowlist",
+            description =
+                    "programs Vast's constrained execute may run, comma-separated (env RUNCELL_COMMAND_ALLOWLIST, default ls,rm,du)")
+    String commandAllowlist;
+
+    @Option(names = "--public-url", description = "base URL clients reach this server at (env RUNCELL_PUBLIC_URL)")
+    String publicUrl;
+
+    @Option(
+            names = "--microvm-pool",
+            description = "idle pre-booted VMs per shape for the microvm backend (env RUNCELL_MICROVM_POOL, default 0)")
+    Integer microvmPool;
+
+    @Option(
+            names = "--blocked-commands",
+            description =
+                    "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list")
+    Path blockedCommands;
 
     @Override
     public Integer call() throws Exception {
@@ -40,10 +69,13 @@ final class ServeCommand implements Callable<Integer> {
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "runcell-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "runcell-shutdown"));
         printWelcome(server, config);
         stopped.await();
         return 0;
@@ -54,8 +86,11 @@ final class ServeCommand implements Callable<Integer> {
         String url = server.baseUrl();
         System.out.println();
         System.out.println("Runcell is running at " + url);
-        server.bootstrap().ifPresentOrElse(b -> printKey(b, url, config), () -> System.out.println(
-                "Your admin key is in " + config.dataDir().resolve("admin.key") + " (created on first start)."));
+        server.bootstrap()
+                .ifPresentOrElse(
+                        b -> printKey(b, url, config),
+                        () -> System.out.println("Your admin key is in "
+                                + config.dataDir().resolve("admin.key") + " (created on first start)."));
         System.out.println();
         System.out.flush();
     }
@@ -68,7 +103,10 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Try it:");
         System.out.println("  export RUNCELL_API_KEY=" + b.key().token());
-        System.out.println("  curl -s -X POST " + url + "/runcell/v1/sandboxes -H \"Authorization: Bearer $RUNCELL_API_KEY\" -d '{}'");
-        System.out.println("  curl -s -X POST " + url + "/runcell/v1/sandboxes/SANDBOX_ID/executions -H \"Authorization: Bearer $RUNCELL_API_KEY\" -d '{\"command\":\"echo hello\",\"wait\":true}'");
+        System.out.println("  curl -s -X POST " + url
+                + "/runcell/v1/sandboxes -H \"Authorization: Bearer $RUNCELL_API_KEY\" -d '{}'");
+        System.out.println(
+                "  curl -s -X POST " + url
+                        + "/runcell/v1/sandboxes/SANDBOX_ID/executions -H \"Authorization: Bearer $RUNCELL_API_KEY\" -d '{\"command\":\"echo hello\",\"wait\":true}'");
     }
 }

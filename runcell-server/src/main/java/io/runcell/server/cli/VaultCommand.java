@@ -19,10 +19,17 @@ import picocli.CommandLine.Parameters;
  * line each) or from the environment variable of the same name, never from the command line, so they do not
  * land in shell history or process listings.
  */
-@Command(name = "vault", description = "Manage vaults of secrets injected into executions.",
+@Command(
+        name = "vault",
+        description = "Manage vaults of secrets injected into executions.",
         mixinStandardHelpOptions = true,
-        subcommands = {VaultCommand.Create.class, VaultCommand.ListAll.class, VaultCommand.Put.class,
-                VaultCommand.Remove.class, VaultCommand.RotateMasterKey.class})
+        subcommands = {
+            VaultCommand.Create.class,
+            VaultCommand.ListAll.class,
+            VaultCommand.Put.class,
+            VaultCommand.Remove.class,
+            VaultCommand.RotateMasterKey.class
+        })
 final class VaultCommand {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -50,12 +57,23 @@ final class VaultCommand {
         return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
 
-    @Command(name = "create", description = "Create a vault; each secret's value is read from stdin (one line each, in order).")
+    @Command(
+            name = "create",
+            description = "Create a vault; each secret's value is read from stdin (one line each, in order).")
     static final class Create implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--secret", paramLabel = "SECRET_NAME", description = "a secret to store (repeatable)") List<String> secrets;
-        @Option(names = "--from-env", description = "take each value from the environment variable of the secret's name") boolean fromEnv;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--secret", paramLabel = "SECRET_NAME", description = "a secret to store (repeatable)")
+        List<String> secrets;
+
+        @Option(
+                names = "--from-env",
+                description = "take each value from the environment variable of the secret's name")
+        boolean fromEnv;
 
         @Override
         public void run() {
@@ -73,7 +91,8 @@ final class VaultCommand {
 
     @Command(name = "list", description = "List your vaults and their secrets' names (never values).")
     static final class ListAll implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {
@@ -83,25 +102,40 @@ final class VaultCommand {
 
     @Command(name = "put", description = "Set one secret; the value is read from stdin (or --from-env).")
     static final class Put implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "VAULT_ID") String vault;
-        @Parameters(index = "1", paramLabel = "SECRET_NAME") String name;
-        @Option(names = "--from-env") boolean fromEnv;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "VAULT_ID")
+        String vault;
+
+        @Parameters(index = "1", paramLabel = "SECRET_NAME")
+        String name;
+
+        @Option(names = "--from-env")
+        boolean fromEnv;
 
         @Override
         public void run() {
             String value = valueOf(name, fromEnv, stdin());
-            client.client().call("PUT", "/runcell/v1/vaults/" + vault + "/secrets/" + name,
-                    MAPPER.createObjectNode().put("value", value));
+            client.client()
+                    .call(
+                            "PUT",
+                            "/runcell/v1/vaults/" + vault + "/secrets/" + name,
+                            MAPPER.createObjectNode().put("value", value));
             System.out.println("stored " + name + " in " + vault);
         }
     }
 
     @Command(name = "rm", description = "Delete a secret, or the whole vault when no secret is named.")
     static final class Remove implements Runnable {
-        @Mixin ClientOptions client;
-        @Parameters(index = "0", paramLabel = "VAULT_ID") String vault;
-        @Parameters(index = "1", paramLabel = "SECRET_NAME", arity = "0..1") String name;
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "VAULT_ID")
+        String vault;
+
+        @Parameters(index = "1", paramLabel = "SECRET_NAME", arity = "0..1")
+        String name;
 
         @Override
         public void run() {
@@ -117,7 +151,8 @@ final class VaultCommand {
 
     @Command(name = "rotate-master-key", description = "Re-encrypt every secret under a new master key (admin).")
     static final class RotateMasterKey implements Runnable {
-        @Mixin ClientOptions client;
+        @Mixin
+        ClientOptions client;
 
         @Override
         public void run() {

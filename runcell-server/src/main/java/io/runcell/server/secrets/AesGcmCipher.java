@@ -76,7 +76,10 @@ public final class AesGcmCipher implements SecretCipher {
         }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(all, 1, 1 + NONCE_BYTES)));
+            c.init(
+                    Cipher.DECRYPT_MODE,
+                    key,
+                    new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(all, 1, 1 + NONCE_BYTES)));
             c.updateAAD(associatedData);
             return c.doFinal(all, 1 + NONCE_BYTES, all.length - 1 - NONCE_BYTES);
         } catch (AEADBadTagException e) {

@@ -47,7 +47,8 @@ public final class MasterKeys implements MasterKeyStore {
             if (environmentKey != null && !environmentKey.isBlank()) {
                 AesGcmCipher env = new AesGcmCipher(decode(environmentKey.strip(), "RUNCELL_MASTER_KEY"));
                 if (Files.exists(next)) {
-                    AesGcmCipher pending = new AesGcmCipher(decode(Files.readString(next).strip(), NEXT_FILE));
+                    AesGcmCipher pending =
+                            new AesGcmCipher(decode(Files.readString(next).strip(), NEXT_FILE));
                     if (!opensStore.test(env) && opensStore.test(pending)) {
                         throw new IllegalStateException("the store was re-encrypted under the key in " + next
                                 + ": set RUNCELL_MASTER_KEY to it (then delete that file)");
@@ -63,7 +64,8 @@ public final class MasterKeys implements MasterKeyStore {
             }
             AesGcmCipher loaded = new AesGcmCipher(decode(Files.readString(file).strip(), file.toString()));
             if (Files.exists(next)) {
-                AesGcmCipher pending = new AesGcmCipher(decode(Files.readString(next).strip(), NEXT_FILE));
+                AesGcmCipher pending =
+                        new AesGcmCipher(decode(Files.readString(next).strip(), NEXT_FILE));
                 if (!opensStore.test(loaded) && opensStore.test(pending)) {
                     LOG.warn("an interrupted master-key rotation had re-encrypted the store: finishing it");
                     Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -38,7 +38,8 @@ class AesGcmCipherTest {
             String text = Base64.getEncoder().encodeToString(bad);
             assertThatThrownBy(() -> cipher.decrypt(text, AAD)).isInstanceOf(SecretCipher.DecryptionException.class);
         }
-        assertThatThrownBy(() -> cipher.decrypt("not base64!", AAD)).isInstanceOf(SecretCipher.DecryptionException.class);
+        assertThatThrownBy(() -> cipher.decrypt("not base64!", AAD))
+                .isInstanceOf(SecretCipher.DecryptionException.class);
         assertThatThrownBy(() -> cipher.decrypt("AAAA", AAD)).isInstanceOf(SecretCipher.DecryptionException.class);
     }
 
@@ -65,8 +66,10 @@ class AesGcmCipherTest {
         assertThat(dir.resolve(MasterKeys.NEXT_FILE)).exists();
         assertThat(rotation.commit()).isNull();
         assertThat(dir.resolve(MasterKeys.NEXT_FILE)).doesNotExist();
-        assertThat(MasterKeys.load(dir, null, c -> true).current().decrypt(
-                rotation.cipher().encrypt("y".getBytes(StandardCharsets.UTF_8), AAD), AAD)).containsExactly('y');
+        assertThat(MasterKeys.load(dir, null, c -> true)
+                        .current()
+                        .decrypt(rotation.cipher().encrypt("y".getBytes(StandardCharsets.UTF_8), AAD), AAD))
+                .containsExactly('y');
     }
 
     @Test
@@ -77,7 +80,8 @@ class AesGcmCipherTest {
         assertThat(dir.resolve(MasterKeys.FILE)).doesNotExist();
         var rotation = keys.begin();
         assertThat(rotation.commit()).contains("RUNCELL_MASTER_KEY=" + ((AesGcmCipher) rotation.cipher()).keyBase64());
-        assertThatThrownBy(() -> MasterKeys.load(dir, "c2hvcnQ=", c -> true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MasterKeys.load(dir, "c2hvcnQ=", c -> true))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -20,14 +20,23 @@ public final class JdbcAccountRepository implements AccountRepository {
 
     @Override
     public void insert(Account a) {
-        jdbc.update("INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
-                a.id(), a.name(), a.plan(), a.blocked(), a.createdAt());
+        jdbc.update(
+                "INSERT INTO accounts (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+                a.id(),
+                a.name(),
+                a.plan(),
+                a.blocked(),
+                a.createdAt());
     }
 
     @Override
     public void update(Account a) {
-        jdbc.update("UPDATE accounts SET name = ?, plan = ?, blocked = ? WHERE id = ?",
-                a.name(), a.plan(), a.blocked(), a.id());
+        jdbc.update(
+                "UPDATE accounts SET name = ?, plan = ?, blocked = ? WHERE id = ?",
+                a.name(),
+                a.plan(),
+                a.blocked(),
+                a.id());
     }
 
     @Override
@@ -51,7 +60,11 @@ public final class JdbcAccountRepository implements AccountRepository {
     }
 
     private static Account map(ResultSet rs) throws SQLException {
-        return new Account(rs.getString("id"), rs.getString("name"), rs.getString("plan"), rs.getBoolean("blocked"),
+        return new Account(
+                rs.getString("id"),
+                rs.getString("name"),
+                rs.getString("plan"),
+                rs.getBoolean("blocked"),
                 Jdbc.instant(rs, "created_at"));
     }
 }

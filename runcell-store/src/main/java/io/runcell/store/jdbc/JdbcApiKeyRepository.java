@@ -26,15 +26,22 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public void insert(ApiKey k) {
-        jdbc.update("INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                k.id(), k.accountId(), k.name(), k.tokenHash(), k.prefix(), scopesText(k.scopes()), k.createdAt(),
+        jdbc.update(
+                "INSERT INTO api_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                k.id(),
+                k.accountId(),
+                k.name(),
+                k.tokenHash(),
+                k.prefix(),
+                scopesText(k.scopes()),
+                k.createdAt(),
                 k.revokedAt());
     }
 
     @Override
     public Optional<ApiKey> findByHash(String tokenHash) {
-        return jdbc.queryOne("SELECT " + COLUMNS + " FROM api_keys WHERE token_hash = ?", JdbcApiKeyRepository::map,
-                tokenHash);
+        return jdbc.queryOne(
+                "SELECT " + COLUMNS + " FROM api_keys WHERE token_hash = ?", JdbcApiKeyRepository::map, tokenHash);
     }
 
     @Override
@@ -44,8 +51,10 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public List<ApiKey> listByAccount(String accountId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM api_keys WHERE account_id = ? ORDER BY id",
-                JdbcApiKeyRepository::map, accountId);
+        return jdbc.query(
+                "SELECT " + COLUMNS + " FROM api_keys WHERE account_id = ? ORDER BY id",
+                JdbcApiKeyRepository::map,
+                accountId);
     }
 
     @Override
@@ -57,22 +66,26 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
         // Enum order, so equal sets store equal text.
         EnumSet<Scope> ordered = EnumSet.noneOf(Scope.class);
         ordered.addAll(scopes);
-        return ordered.stream()
-                .map(Scope::wire)
-                .collect(Collectors.joining(" "));
+        return ordered.stream().map(Scope::wire).collect(Collectors.joining(" "));
     }
 
     static Set<Scope> scopes(String text) {
         return Arrays.stream(text.split(" "))
                 .filter(s -> !s.isEmpty())
-                .map(s -> Scope.fromWire(s)
-                        .orElseThrow(() -> new IllegalStateException("unknown scope in store: " + s)))
+                .map(s ->
+                        Scope.fromWire(s).orElseThrow(() -> new IllegalStateException("unknown scope in store: " + s)))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
     private static ApiKey map(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString("id"), rs.getString("account_id"), rs.getString("name"),
-                rs.getString("token_hash"), rs.getString("prefix"), scopes(rs.getString("scopes")),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "revoked_at"));
+        return new ApiKey(
+                rs.getString("id"),
+                rs.getString("account_id"),
+                rs.getString("name"),
+                rs.getString("token_hash"),
+                rs.getString("prefix"),
+                scopes(rs.getString("scopes")),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "revoked_at"));
     }
 }

@@ -11,8 +11,8 @@ import java.util.Locale;
 /** The audit log in {@code audit_log}: inserts and reads only, never updates or deletes. */
 public final class JdbcAuditRepository implements AuditRepository {
 
-    private static final String COLUMNS = "id, created_at, account_id, key_id, sandbox_id, policy, decision, rule,"
-            + " command_sha256, command";
+    private static final String COLUMNS =
+            "id, created_at, account_id, key_id, sandbox_id, policy, decision, rule," + " command_sha256, command";
 
     private final Jdbc jdbc;
 
@@ -22,9 +22,18 @@ public final class JdbcAuditRepository implements AuditRepository {
 
     @Override
     public void append(AuditEntry e) {
-        jdbc.update("INSERT INTO audit_log (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(10) + ")",
-                e.id(), e.createdAt(), e.accountId(), e.keyId(), e.sandboxId(), e.policy(), e.decision().wire(),
-                e.rule(), e.commandSha256(), e.command());
+        jdbc.update(
+                "INSERT INTO audit_log (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(10) + ")",
+                e.id(),
+                e.createdAt(),
+                e.accountId(),
+                e.keyId(),
+                e.sandboxId(),
+                e.policy(),
+                e.decision().wire(),
+                e.rule(),
+                e.commandSha256(),
+                e.command());
     }
 
     @Override
@@ -49,9 +58,16 @@ public final class JdbcAuditRepository implements AuditRepository {
     }
 
     private static AuditEntry map(ResultSet rs) throws SQLException {
-        return new AuditEntry(rs.getString("id"), Jdbc.instant(rs, "created_at"), rs.getString("account_id"),
-                rs.getString("key_id"), rs.getString("sandbox_id"), rs.getString("policy"),
-                AuditEntry.Decision.valueOf(rs.getString("decision").toUpperCase(Locale.ROOT)), rs.getString("rule"),
-                rs.getString("command_sha256"), rs.getString("command"));
+        return new AuditEntry(
+                rs.getString("id"),
+                Jdbc.instant(rs, "created_at"),
+                rs.getString("account_id"),
+                rs.getString("key_id"),
+                rs.getString("sandbox_id"),
+                rs.getString("policy"),
+                AuditEntry.Decision.valueOf(rs.getString("decision").toUpperCase(Locale.ROOT)),
+                rs.getString("rule"),
+                rs.getString("command_sha256"),
+                rs.getString("command"));
     }
 }

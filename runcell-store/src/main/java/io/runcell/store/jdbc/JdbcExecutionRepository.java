@@ -32,20 +32,48 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
 
     @Override
     public void insert(Execution e) {
-        jdbc.update("INSERT INTO executions (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(20) + ")",
-                e.id(), e.sandboxId(), e.accountId(), e.seq(), e.command(), JsonText.ofList(e.argv()),
-                e.status().wire(), e.exitCode(), e.signal(), e.oomKilled(), e.stdout(), e.stderr(),
-                e.stdoutTruncated(), e.stderrTruncated(), e.createdAt(), e.startedAt(), e.finishedAt(),
-                e.cpuTimeMillis(), e.error(), e.nodeId());
+        jdbc.update(
+                "INSERT INTO executions (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(20) + ")",
+                e.id(),
+                e.sandboxId(),
+                e.accountId(),
+                e.seq(),
+                e.command(),
+                JsonText.ofList(e.argv()),
+                e.status().wire(),
+                e.exitCode(),
+                e.signal(),
+                e.oomKilled(),
+                e.stdout(),
+                e.stderr(),
+                e.stdoutTruncated(),
+                e.stderrTruncated(),
+                e.createdAt(),
+                e.startedAt(),
+                e.finishedAt(),
+                e.cpuTimeMillis(),
+                e.error(),
+                e.nodeId());
     }
 
     @Override
     public void update(Execution e) {
-        int changed = jdbc.update("UPDATE executions SET status = ?, exit_code = ?, signal = ?, oom_killed = ?,"
+        int changed = jdbc.update(
+                "UPDATE executions SET status = ?, exit_code = ?, signal = ?, oom_killed = ?,"
                         + " stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?, started_at = ?,"
                         + " finished_at = ?, cpu_time_ms = ?, error = ? WHERE id = ?",
-                e.status().wire(), e.exitCode(), e.signal(), e.oomKilled(), e.stdout(), e.stderr(),
-                e.stdoutTruncated(), e.stderrTruncated(), e.startedAt(), e.finishedAt(), e.cpuTimeMillis(), e.error(),
+                e.status().wire(),
+                e.exitCode(),
+                e.signal(),
+                e.oomKilled(),
+                e.stdout(),
+                e.stderr(),
+                e.stdoutTruncated(),
+                e.stderrTruncated(),
+                e.startedAt(),
+                e.finishedAt(),
+                e.cpuTimeMillis(),
+                e.error(),
                 e.id());
         if (changed == 0) {
             throw new NoSuchElementException("no execution " + e.id());
@@ -54,9 +82,14 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
 
     @Override
     public void updateOutput(String id, Execution.Output out) {
-        jdbc.update("UPDATE executions SET stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?"
+        jdbc.update(
+                "UPDATE executions SET stdout = ?, stderr = ?, stdout_truncated = ?, stderr_truncated = ?"
                         + " WHERE id = ?",
-                out.stdout(), out.stderr(), out.stdoutTruncated(), out.stderrTruncated(), id);
+                out.stdout(),
+                out.stderr(),
+                out.stdoutTruncated(),
+                out.stderrTruncated(),
+                id);
     }
 
     @Override
@@ -74,8 +107,8 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbc.query(SELECT + "sandbox_id = ? ORDER BY seq DESC LIMIT ?", JdbcExecutionRepository::map,
-                sandboxId, limit);
+        return jdbc.query(
+                SELECT + "sandbox_id = ? ORDER BY seq DESC LIMIT ?", JdbcExecutionRepository::map, sandboxId, limit);
     }
 
     @Override
@@ -86,19 +119,34 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
         List<Object> params = new ArrayList<>();
         params.add(ExecutionStatus.LOST.wire());
         params.add(now);
-        List<String> wires = statuses.stream().map(ExecutionStatus::wire).sorted().toList();
+        List<String> wires =
+                statuses.stream().map(ExecutionStatus::wire).sorted().toList();
         String sql = "UPDATE executions SET status = ?, finished_at = ? WHERE "
                 + Jdbc.nodeMatch("node_id", nodeId, params) + " AND " + Jdbc.in("status", wires, params);
         return jdbc.update(sql, params.toArray());
     }
 
     private static Execution map(ResultSet rs) throws SQLException {
-        return new Execution(rs.getString("id"), rs.getString("sandbox_id"), rs.getString("account_id"),
-                rs.getLong("seq"), rs.getString("command"), JsonText.toList(rs.getString("argv")),
-                ExecutionStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), Jdbc.integer(rs, "exit_code"),
-                Jdbc.integer(rs, "signal"), rs.getBoolean("oom_killed"), rs.getString("stdout"), rs.getString("stderr"),
-                rs.getBoolean("stdout_truncated"), rs.getBoolean("stderr_truncated"), Jdbc.instant(rs, "created_at"),
-                Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "finished_at"), rs.getLong("cpu_time_ms"),
-                rs.getString("error"), rs.getString("node_id"));
+        return new Execution(
+                rs.getString("id"),
+                rs.getString("sandbox_id"),
+                rs.getString("account_id"),
+                rs.getLong("seq"),
+                rs.getString("command"),
+                JsonText.toList(rs.getString("argv")),
+                ExecutionStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                Jdbc.integer(rs, "exit_code"),
+                Jdbc.integer(rs, "signal"),
+                rs.getBoolean("oom_killed"),
+                rs.getString("stdout"),
+                rs.getString("stderr"),
+                rs.getBoolean("stdout_truncated"),
+                rs.getBoolean("stderr_truncated"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "started_at"),
+                Jdbc.instant(rs, "finished_at"),
+                rs.getLong("cpu_time_ms"),
+                rs.getString("error"),
+                rs.getString("node_id"));
     }
 }

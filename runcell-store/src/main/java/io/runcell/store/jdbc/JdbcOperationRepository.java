@@ -24,15 +24,26 @@ public final class JdbcOperationRepository implements OperationRepository {
 
     @Override
     public void insert(Operation o) {
-        jdbc.update("INSERT INTO operations (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(8) + ")",
-                o.id(), o.sandboxId(), o.accountId(), o.action().wire(), o.status().wire(), o.error(), o.createdAt(),
+        jdbc.update(
+                "INSERT INTO operations (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(8) + ")",
+                o.id(),
+                o.sandboxId(),
+                o.accountId(),
+                o.action().wire(),
+                o.status().wire(),
+                o.error(),
+                o.createdAt(),
                 o.updatedAt());
     }
 
     @Override
     public void update(Operation o) {
-        int changed = jdbc.update("UPDATE operations SET status = ?, error = ?, updated_at = ? WHERE id = ?",
-                o.status().wire(), o.error(), o.updatedAt(), o.id());
+        int changed = jdbc.update(
+                "UPDATE operations SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                o.status().wire(),
+                o.error(),
+                o.updatedAt(),
+                o.id());
         if (changed == 0) {
             throw new NoSuchElementException("no operation " + o.id());
         }
@@ -45,15 +56,24 @@ public final class JdbcOperationRepository implements OperationRepository {
 
     @Override
     public int failUnfinished(String error, Instant now) {
-        return jdbc.update("UPDATE operations SET status = ?, error = ?, updated_at = ? WHERE status IN (?, ?)",
-                OperationStatus.FAILED.wire(), error, now, OperationStatus.PENDING.wire(),
+        return jdbc.update(
+                "UPDATE operations SET status = ?, error = ?, updated_at = ? WHERE status IN (?, ?)",
+                OperationStatus.FAILED.wire(),
+                error,
+                now,
+                OperationStatus.PENDING.wire(),
                 OperationStatus.RUNNING.wire());
     }
 
     private static Operation map(ResultSet rs) throws SQLException {
-        return new Operation(rs.getString("id"), rs.getString("sandbox_id"), rs.getString("account_id"),
+        return new Operation(
+                rs.getString("id"),
+                rs.getString("sandbox_id"),
+                rs.getString("account_id"),
                 PowerAction.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
-                OperationStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)), rs.getString("error"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                OperationStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                rs.getString("error"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"));
     }
 }

@@ -53,21 +53,47 @@ public final class JdbcPlanRepository implements PlanRepository {
 
     @Override
     public void upsert(Plan p) {
-        jdbc.update(UPSERT, p.name(), p.maxSandboxes(), p.maxConcurrentExecutions(), p.defaultLifetimeSeconds(),
-                p.maxLifetimeSeconds(), p.defaultMemoryMb(), p.maxMemoryMb(), p.defaultVcpus(), p.maxVcpus(),
-                p.defaultPidsMax(), p.maxPidsMax(), p.defaultExecTimeoutSeconds(), p.maxExecTimeoutSeconds(),
-                p.outputCapBytes(), p.execRatePerSecond(), p.manageRatePerSecond(), p.readRatePerSecond(),
+        jdbc.update(
+                UPSERT,
+                p.name(),
+                p.maxSandboxes(),
+                p.maxConcurrentExecutions(),
+                p.defaultLifetimeSeconds(),
+                p.maxLifetimeSeconds(),
+                p.defaultMemoryMb(),
+                p.maxMemoryMb(),
+                p.defaultVcpus(),
+                p.maxVcpus(),
+                p.defaultPidsMax(),
+                p.maxPidsMax(),
+                p.defaultExecTimeoutSeconds(),
+                p.maxExecTimeoutSeconds(),
+                p.outputCapBytes(),
+                p.execRatePerSecond(),
+                p.manageRatePerSecond(),
+                p.readRatePerSecond(),
                 JsonText.ofList(p.commandAllowlist()));
     }
 
     private static Plan map(ResultSet rs) throws SQLException {
-        return new Plan(rs.getString("name"), rs.getInt("max_sandboxes"), rs.getInt("max_concurrent_executions"),
-                rs.getInt("default_lifetime_seconds"), rs.getInt("max_lifetime_seconds"),
-                rs.getInt("default_memory_mb"), rs.getInt("max_memory_mb"), rs.getInt("default_vcpus"),
-                rs.getInt("max_vcpus"), rs.getInt("default_pids_max"), rs.getInt("max_pids_max"),
-                rs.getInt("default_exec_timeout_seconds"), rs.getInt("max_exec_timeout_seconds"),
-                rs.getLong("output_cap_bytes"), rs.getDouble("exec_rate_per_second"),
-                rs.getDouble("manage_rate_per_second"), rs.getDouble("read_rate_per_second"),
+        return new Plan(
+                rs.getString("name"),
+                rs.getInt("max_sandboxes"),
+                rs.getInt("max_concurrent_executions"),
+                rs.getInt("default_lifetime_seconds"),
+                rs.getInt("max_lifetime_seconds"),
+                rs.getInt("default_memory_mb"),
+                rs.getInt("max_memory_mb"),
+                rs.getInt("default_vcpus"),
+                rs.getInt("max_vcpus"),
+                rs.getInt("default_pids_max"),
+                rs.getInt("max_pids_max"),
+                rs.getInt("default_exec_timeout_seconds"),
+                rs.getInt("max_exec_timeout_seconds"),
+                rs.getLong("output_cap_bytes"),
+                rs.getDouble("exec_rate_per_second"),
+                rs.getDouble("manage_rate_per_second"),
+                rs.getDouble("read_rate_per_second"),
                 JsonText.toList(rs.getString("command_allowlist")));
     }
 }

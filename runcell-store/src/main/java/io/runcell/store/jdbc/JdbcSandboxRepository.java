@@ -33,26 +33,59 @@ public final class JdbcSandboxRepository implements SandboxRepository {
 
     @Override
     public long nextNumber() {
-        return jdbc.updateReturning("UPDATE counters SET value = value + 1 WHERE name = 'sandbox' RETURNING value",
-                rs -> rs.getLong(1)).orElseThrow(() -> new IllegalStateException("counters row 'sandbox' missing"));
+        return jdbc.updateReturning(
+                        "UPDATE counters SET value = value + 1 WHERE name = 'sandbox' RETURNING value",
+                        rs -> rs.getLong(1))
+                .orElseThrow(() -> new IllegalStateException("counters row 'sandbox' missing"));
     }
 
     @Override
     public void insert(Sandbox s) {
-        jdbc.update("INSERT INTO sandboxes (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(19) + ")",
-                s.id(), s.number(), s.accountId(), s.backend(), s.state().wire(), s.label(), s.memoryMb(), s.vcpus(),
-                s.pidsMax(), s.network(), JsonText.ofMap(s.env()), JsonText.ofMap(s.metadata()), s.lifetimeSeconds(),
-                s.expiresAt(), s.statusMessage(), s.nodeId(), s.createdAt(), s.startedAt(), s.updatedAt());
+        jdbc.update(
+                "INSERT INTO sandboxes (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(19) + ")",
+                s.id(),
+                s.number(),
+                s.accountId(),
+                s.backend(),
+                s.state().wire(),
+                s.label(),
+                s.memoryMb(),
+                s.vcpus(),
+                s.pidsMax(),
+                s.network(),
+                JsonText.ofMap(s.env()),
+                JsonText.ofMap(s.metadata()),
+                s.lifetimeSeconds(),
+                s.expiresAt(),
+                s.statusMessage(),
+                s.nodeId(),
+                s.createdAt(),
+                s.startedAt(),
+                s.updatedAt());
     }
 
     @Override
     public void update(Sandbox s) {
-        int changed = jdbc.update("UPDATE sandboxes SET backend = ?, state = ?, label = ?, memory_mb = ?, vcpus = ?,"
+        int changed = jdbc.update(
+                "UPDATE sandboxes SET backend = ?, state = ?, label = ?, memory_mb = ?, vcpus = ?,"
                         + " pids_max = ?, network = ?, env = ?, metadata = ?, lifetime_seconds = ?, expires_at = ?,"
                         + " status_message = ?, node_id = ?, started_at = ?, updated_at = ? WHERE id = ?",
-                s.backend(), s.state().wire(), s.label(), s.memoryMb(), s.vcpus(), s.pidsMax(), s.network(),
-                JsonText.ofMap(s.env()), JsonText.ofMap(s.metadata()), s.lifetimeSeconds(), s.expiresAt(),
-                s.statusMessage(), s.nodeId(), s.startedAt(), s.updatedAt(), s.id());
+                s.backend(),
+                s.state().wire(),
+                s.label(),
+                s.memoryMb(),
+                s.vcpus(),
+                s.pidsMax(),
+                s.network(),
+                JsonText.ofMap(s.env()),
+                JsonText.ofMap(s.metadata()),
+                s.lifetimeSeconds(),
+                s.expiresAt(),
+                s.statusMessage(),
+                s.nodeId(),
+                s.startedAt(),
+                s.updatedAt(),
+                s.id());
         if (changed == 0) {
             throw new NoSuchElementException("no sandbox " + s.id());
         }
@@ -94,16 +127,16 @@ public final class JdbcSandboxRepository implements SandboxRepository {
             return List.of();
         }
         List<Object> params = new ArrayList<>();
-        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params)
-                + " AND " + Jdbc.in("state", wires(states), params) + " ORDER BY id";
+        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND "
+                + Jdbc.in("state", wires(states), params) + " ORDER BY id";
         return jdbc.query(sql, JdbcSandboxRepository::map, params.toArray());
     }
 
     @Override
     public List<Sandbox> findExpired(Instant now, String nodeId) {
         List<Object> params = new ArrayList<>();
-        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params)
-                + " AND state = ? AND expires_at <= ? ORDER BY id";
+        String sql =
+                SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND state = ? AND expires_at <= ? ORDER BY id";
         params.add(SandboxState.RUNNING.wire());
         params.add(now);
         return jdbc.query(sql, JdbcSandboxRepository::map, params.toArray());
@@ -122,8 +155,10 @@ public final class JdbcSandboxRepository implements SandboxRepository {
 
     @Override
     public long nextExecutionSeq(String sandboxId) {
-        return jdbc.updateReturning("UPDATE sandboxes SET exec_seq = exec_seq + 1 WHERE id = ? RETURNING exec_seq",
-                        rs -> rs.getLong(1), sandboxId)
+        return jdbc.updateReturning(
+                        "UPDATE sandboxes SET exec_seq = exec_seq + 1 WHERE id = ? RETURNING exec_seq",
+                        rs -> rs.getLong(1),
+                        sandboxId)
                 .orElseThrow(() -> new NoSuchElementException("no sandbox " + sandboxId));
     }
 
@@ -132,12 +167,25 @@ public final class JdbcSandboxRepository implements SandboxRepository {
     }
 
     private static Sandbox map(ResultSet rs) throws SQLException {
-        return new Sandbox(rs.getString("id"), rs.getLong("number"), rs.getString("account_id"),
-                rs.getString("backend"), SandboxState.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
-                rs.getString("label"), rs.getInt("memory_mb"), rs.getInt("vcpus"), rs.getInt("pids_max"),
-                rs.getBoolean("network"), JsonText.toMap(rs.getString("env")), JsonText.toMap(rs.getString("metadata")),
-                Jdbc.integer(rs, "lifetime_seconds"), Jdbc.instant(rs, "expires_at"), rs.getString("status_message"),
-                rs.getString("node_id"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "started_at"),
+        return new Sandbox(
+                rs.getString("id"),
+                rs.getLong("number"),
+                rs.getString("account_id"),
+                rs.getString("backend"),
+                SandboxState.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
+                rs.getString("label"),
+                rs.getInt("memory_mb"),
+                rs.getInt("vcpus"),
+                rs.getInt("pids_max"),
+                rs.getBoolean("network"),
+                JsonText.toMap(rs.getString("env")),
+                JsonText.toMap(rs.getString("metadata")),
+                Jdbc.integer(rs, "lifetime_seconds"),
+                Jdbc.instant(rs, "expires_at"),
+                rs.getString("status_message"),
+                rs.getString("node_id"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "started_at"),
                 Jdbc.instant(rs, "updated_at"));
     }
 }

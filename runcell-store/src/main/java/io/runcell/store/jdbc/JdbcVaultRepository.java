@@ -26,8 +26,12 @@ public final class JdbcVaultRepository implements VaultRepository {
     @Override
     public void insert(Vault vault, List<StoredSecret> secrets) {
         List<Jdbc.Statement> st = new ArrayList<>();
-        st.add(new Jdbc.Statement("INSERT INTO vaults (id, account_id, name, created_at) VALUES (?, ?, ?, ?)",
-                vault.id(), vault.accountId(), vault.name(), vault.createdAt()));
+        st.add(new Jdbc.Statement(
+                "INSERT INTO vaults (id, account_id, name, created_at) VALUES (?, ?, ?, ?)",
+                vault.id(),
+                vault.accountId(),
+                vault.name(),
+                vault.createdAt()));
         for (StoredSecret s : secrets) {
             st.add(new Jdbc.Statement(UPSERT_SECRET, s.vaultId(), s.name(), s.ciphertext(), s.updatedAt()));
         }
@@ -41,8 +45,10 @@ public final class JdbcVaultRepository implements VaultRepository {
 
     @Override
     public List<Vault> listByAccount(String accountId) {
-        return jdbc.query("SELECT id, account_id, name, created_at FROM vaults WHERE account_id = ? ORDER BY id",
-                this::map, accountId);
+        return jdbc.query(
+                "SELECT id, account_id, name, created_at FROM vaults WHERE account_id = ? ORDER BY id",
+                this::map,
+                accountId);
     }
 
     @Override
@@ -69,21 +75,28 @@ public final class JdbcVaultRepository implements VaultRepository {
 
     @Override
     public List<StoredSecret> secrets(String vaultId) {
-        return jdbc.query("SELECT vault_id, name, ciphertext, updated_at FROM vault_secrets WHERE vault_id = ?"
-                + " ORDER BY name", JdbcVaultRepository::secret, vaultId);
+        return jdbc.query(
+                "SELECT vault_id, name, ciphertext, updated_at FROM vault_secrets WHERE vault_id = ?"
+                        + " ORDER BY name",
+                JdbcVaultRepository::secret,
+                vaultId);
     }
 
     @Override
     public List<StoredSecret> allSecrets() {
-        return jdbc.query("SELECT vault_id, name, ciphertext, updated_at FROM vault_secrets ORDER BY vault_id, name",
+        return jdbc.query(
+                "SELECT vault_id, name, ciphertext, updated_at FROM vault_secrets ORDER BY vault_id, name",
                 JdbcVaultRepository::secret);
     }
 
     @Override
     public void replaceCiphertexts(List<StoredSecret> secrets) {
         jdbc.transaction(secrets.stream()
-                .map(s -> new Jdbc.Statement("UPDATE vault_secrets SET ciphertext = ? WHERE vault_id = ? AND name = ?",
-                        s.ciphertext(), s.vaultId(), s.name()))
+                .map(s -> new Jdbc.Statement(
+                        "UPDATE vault_secrets SET ciphertext = ? WHERE vault_id = ? AND name = ?",
+                        s.ciphertext(),
+                        s.vaultId(),
+                        s.name()))
                 .toList());
     }
 
@@ -92,13 +105,16 @@ public final class JdbcVaultRepository implements VaultRepository {
         String accountId = rs.getString("account_id");
         String name = rs.getString("name");
         Instant created = Jdbc.instant(rs, "created_at");
-        List<String> names = jdbc.query("SELECT name FROM vault_secrets WHERE vault_id = ? ORDER BY name",
-                r -> r.getString(1), id);
+        List<String> names =
+                jdbc.query("SELECT name FROM vault_secrets WHERE vault_id = ? ORDER BY name", r -> r.getString(1), id);
         return new Vault(id, accountId, name, names, created);
     }
 
     private static StoredSecret secret(ResultSet rs) throws SQLException {
-        return new StoredSecret(rs.getString("vault_id"), rs.getString("name"), rs.getString("ciphertext"),
+        return new StoredSecret(
+                rs.getString("vault_id"),
+                rs.getString("name"),
+                rs.getString("ciphertext"),
                 Jdbc.instant(rs, "updated_at"));
     }
 }

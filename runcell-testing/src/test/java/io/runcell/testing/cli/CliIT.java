@@ -32,8 +32,11 @@ class CliIT {
     record Run(int exit, String out, String err) {}
 
     private static Run cli(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.runcell.server.cli.RuncellMain"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.runcell.server.cli.RuncellMain"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();
@@ -74,9 +77,16 @@ class CliIT {
         Run created = cli(withServer("keys", "create", "--name", "cli-key", "--scope", "read:vm"));
         var key = Http.JSON.readTree(created.out());
         assertThat(key.get("key").asText()).startsWith("rc_");
-        assertThat(cli(withServer("keys", "list")).out()).contains(key.get("id").asText()).doesNotContain(key.get("key").asText());
-        assertThat(cli(withServer("keys", "revoke", key.get("id").asText())).exit()).isZero();
-        assertThat(server.http().bearer(key.get("key").asText()).get("/runcell/v1/sandboxes").status()).isEqualTo(401);
+        assertThat(cli(withServer("keys", "list")).out())
+                .contains(key.get("id").asText())
+                .doesNotContain(key.get("key").asText());
+        assertThat(cli(withServer("keys", "revoke", key.get("id").asText())).exit())
+                .isZero();
+        assertThat(server.http()
+                        .bearer(key.get("key").asText())
+                        .get("/runcell/v1/sandboxes")
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test

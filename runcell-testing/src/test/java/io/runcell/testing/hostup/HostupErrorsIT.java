@@ -30,10 +30,19 @@ class HostupErrorsIT {
         execPath = "/api/v2/vps/" + vps + "/agent/exec";
         var admin = server.http().bearer(server.adminKey());
         String ownerAccount = admin.get("/runcell/v1/accounts").json().get("data").findValues("id").stream()
-                .map(JsonNode::asText).filter(id -> admin.get("/runcell/v1/accounts/" + id).json()
-                        .get("name").asText().equals("hostup-owner")).findFirst().orElseThrow();
-        String ro = admin.post("/runcell/v1/accounts/" + ownerAccount + "/keys",
-                "{\"name\":\"ro\",\"scopes\":[\"read:vm\"]}").json().get("key").asText();
+                .map(JsonNode::asText)
+                .filter(id -> admin.get("/runcell/v1/accounts/" + id)
+                        .json()
+                        .get("name")
+                        .asText()
+                        .equals("hostup-owner"))
+                .findFirst()
+                .orElseThrow();
+        String ro = admin.post(
+                        "/runcell/v1/accounts/" + ownerAccount + "/keys", "{\"name\":\"ro\",\"scopes\":[\"read:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
         readOnly = server.http().bearer(ro);
         stranger = server.http().bearer(server.newAccountKey("hostup-stranger"));
     }
@@ -91,7 +100,11 @@ class HostupErrorsIT {
         Http.Response r = server.http().get("/api/v2/vps");
         problem(r, 401, "unauthorized", "/api/v2/vps");
         assertThat(r.header("www-authenticate")).isEqualTo("Bearer");
-        problem(server.http().withHeader("Authorization", "Basic eDp5").get("/api/v2/vps"), 401, "unauthorized", "/api/v2/vps");
+        problem(
+                server.http().withHeader("Authorization", "Basic eDp5").get("/api/v2/vps"),
+                401,
+                "unauthorized",
+                "/api/v2/vps");
     }
 
     @Test
@@ -112,11 +125,16 @@ class HostupErrorsIT {
     void anotherAccountsVpsIsNotFound404() {
         String pid = owner.exec(vps, "true");
         Map<String, Http.Response> calls = Map.of(
-                "/api/v2/vps/" + vps, stranger.get("/api/v2/vps/" + vps),
-                execPath, stranger.get(execPath),
-                execPath + "#exec", stranger.post(execPath, body("reboot")),
-                execPath + "#poll", stranger.get(pid),
-                "/api/v2/vps/" + vps + "/actions/stop", stranger.post("/api/v2/vps/" + vps + "/actions/stop", "{}"));
+                "/api/v2/vps/" + vps,
+                stranger.get("/api/v2/vps/" + vps),
+                execPath,
+                stranger.get(execPath),
+                execPath + "#exec",
+                stranger.post(execPath, body("reboot")),
+                execPath + "#poll",
+                stranger.get(pid),
+                "/api/v2/vps/" + vps + "/actions/stop",
+                stranger.post("/api/v2/vps/" + vps + "/actions/stop", "{}"));
         calls.forEach((path, r) -> {
             JsonNode p = problem(r, 404, "vps_not_found", path.replaceAll("#.*", ""));
             assertThat(p.get("detail").asText()).isEqualTo("The VPS does not exist or is not owned by the caller.");
@@ -124,7 +142,11 @@ class HostupErrorsIT {
         JsonNode list = stranger.get("/api/v2/vps").json();
         assertThat(list.get("data")).isEmpty();
         // same answer as for an id that never existed, and for one that is not even an id
-        problem(owner.hostup.get("/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3"), 404, "vps_not_found", "/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3");
+        problem(
+                owner.hostup.get("/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3"),
+                404,
+                "vps_not_found",
+                "/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3");
         problem(owner.hostup.get("/api/v2/vps/nonsense"), 404, "vps_not_found", "/api/v2/vps/nonsense");
     }
 

@@ -37,8 +37,12 @@ class HostupExecIT {
         Http.Response probe = f.hostup.get("/api/v2/vps/" + vps + "/agent/exec");
         assertThat(probe.status()).isEqualTo(200);
         assertThat(probe.header("content-type")).startsWith("application/json");
-        assertThat(probe.json()).isEqualTo(Http.JSON.createObjectNode()
-                .put("available", true).putNull("reason").put("vmRunning", true));
+        assertThat(probe.json())
+                .isEqualTo(Http.JSON
+                        .createObjectNode()
+                        .put("available", true)
+                        .putNull("reason")
+                        .put("vmRunning", true));
 
         Http.Response started = f.hostup.post("/api/v2/vps/" + vps + "/agent/exec", "{\"command\":\"uname -s\"}");
         assertThat(started.status()).as(started.body()).isEqualTo(200);
@@ -112,14 +116,35 @@ class HostupExecIT {
     @Test
     void theServerSideTimeLimitKillsTheProcessTree() {
         Plan base = server.server().engine().plans().find(Plan.DEFAULT).orElseThrow();
-        server.server().engine().plans().upsert(new Plan("short", base.maxSandboxes(), base.maxConcurrentExecutions(),
-                base.defaultLifetimeSeconds(), base.maxLifetimeSeconds(), base.defaultMemoryMb(), base.maxMemoryMb(),
-                base.defaultVcpus(), base.maxVcpus(), base.defaultPidsMax(), base.maxPidsMax(), 2,
-                base.maxExecTimeoutSeconds(), base.outputCapBytes()));
+        server.server()
+                .engine()
+                .plans()
+                .upsert(new Plan(
+                        "short",
+                        base.maxSandboxes(),
+                        base.maxConcurrentExecutions(),
+                        base.defaultLifetimeSeconds(),
+                        base.maxLifetimeSeconds(),
+                        base.defaultMemoryMb(),
+                        base.maxMemoryMb(),
+                        base.defaultVcpus(),
+                        base.maxVcpus(),
+                        base.defaultPidsMax(),
+                        base.maxPidsMax(),
+                        2,
+                        base.maxExecTimeoutSeconds(),
+                        base.outputCapBytes()));
         var admin = server.http().bearer(server.adminKey());
-        String accountId = admin.post("/runcell/v1/accounts", "{\"name\":\"short\",\"plan\":\"short\"}").json().get("id").asText();
-        String key = admin.post("/runcell/v1/accounts/" + accountId + "/keys",
-                "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}").json().get("key").asText();
+        String accountId = admin.post("/runcell/v1/accounts", "{\"name\":\"short\",\"plan\":\"short\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post(
+                        "/runcell/v1/accounts/" + accountId + "/keys",
+                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
         HostupFixture shortPlan = new HostupFixture(server, key);
         String box = shortPlan.newVps();
         JsonNode done = shortPlan.run(box, "echo before; sleep 30 & sleep 30; echo never");
@@ -140,7 +165,13 @@ class HostupExecIT {
         assertThat(probe.get("reason").asText()).isNotBlank();
         String path = "/api/v2/vps/" + stopped + "/agent/exec";
         problem(f.hostup.post(path, "{\"command\":\"true\"}"), 409, "vps_not_ready", path);
-        assertThat(f.hostup.get("/api/v2/vps/" + stopped).json().get("data").get("powerState").asText()).isEqualTo("stopped");
+        assertThat(f.hostup
+                        .get("/api/v2/vps/" + stopped)
+                        .json()
+                        .get("data")
+                        .get("powerState")
+                        .asText())
+                .isEqualTo("stopped");
     }
 
     @Test

@@ -39,7 +39,8 @@ final class HostupFixture {
 
     /** POST exec, expecting 200; returns the pollUrl. */
     String exec(String vps, String command) {
-        Http.Response r = hostup.post("/api/v2/vps/" + vps + "/agent/exec",
+        Http.Response r = hostup.post(
+                "/api/v2/vps/" + vps + "/agent/exec",
                 Http.JSON.createObjectNode().put("command", command).toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json().get("pollUrl").asText();
@@ -48,12 +49,14 @@ final class HostupFixture {
     /** Polls {@code pollUrl} until {@code exited}, as a script would. */
     JsonNode pollUntilExited(String pollUrl) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Http.Response r = hostup.get(pollUrl);
-            assertThat(r.status()).as(r.body()).isEqualTo(200);
-            last[0] = r.json();
-            return last[0].get("exited").asBoolean();
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Http.Response r = hostup.get(pollUrl);
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    last[0] = r.json();
+                    return last[0].get("exited").asBoolean();
+                });
         return last[0];
     }
 
@@ -72,7 +75,9 @@ final class HostupFixture {
         assertThat(p.get("detail").asText()).isNotBlank();
         assertThat(p.get("code").asText()).isEqualTo(code);
         assertThat(p.get("instance").asText()).isEqualTo(path);
-        assertThat(p.get("requestId").asText()).matches("req_[0-9a-hjkmnp-tv-z]{26}").isEqualTo(r.header("x-request-id"));
+        assertThat(p.get("requestId").asText())
+                .matches("req_[0-9a-hjkmnp-tv-z]{26}")
+                .isEqualTo(r.header("x-request-id"));
         Instant at = Instant.parse(p.get("timestamp").asText());
         assertThat(at).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(5));
         assertThat(p.get("timestamp").asText()).endsWith("Z");

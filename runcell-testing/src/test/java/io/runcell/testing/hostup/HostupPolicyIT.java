@@ -22,12 +22,32 @@ class HostupPolicyIT {
     static String vps;
     static String execPath;
 
-    static final List<String> BLOCKED = List.of("reboot", "sudo /sbin/reboot", "shutdown -h now", "init 0",
-            "systemctl poweroff", "echo ok; halt", "true && poweroff", "mkfs.ext4 /dev/sda1", "rm -rf /", "rm -fr /*",
-            "rm -rf --no-preserve-root /", "dd if=/dev/zero of=/dev/sda", "echo x > /dev/sda", ":(){ :|:& };:",
-            "env  \"re\"boot", "echo $(reboot)", "nohup reboot &", "bash -c 'reboot'");
-    static final List<String> HARMLESS = List.of("echo reboot", "ls /dev", "grep shutdown /dev/null || true",
-            "echo 'rm -rf /'", "command -v reboot || true", "dd if=/dev/zero of=/tmp/x bs=1k count=1");
+    static final List<String> BLOCKED = List.of(
+            "reboot",
+            "sudo /sbin/reboot",
+            "shutdown -h now",
+            "init 0",
+            "systemctl poweroff",
+            "echo ok; halt",
+            "true && poweroff",
+            "mkfs.ext4 /dev/sda1",
+            "rm -rf /",
+            "rm -fr /*",
+            "rm -rf --no-preserve-root /",
+            "dd if=/dev/zero of=/dev/sda",
+            "echo x > /dev/sda",
+            ":(){ :|:& };:",
+            "env  \"re\"boot",
+            "echo $(reboot)",
+            "nohup reboot &",
+            "bash -c 'reboot'");
+    static final List<String> HARMLESS = List.of(
+            "echo reboot",
+            "ls /dev",
+            "grep shutdown /dev/null || true",
+            "echo 'rm -rf /'",
+            "command -v reboot || true",
+            "dd if=/dev/zero of=/tmp/x bs=1k count=1");
 
     @BeforeAll
     static void start() {
@@ -46,17 +66,25 @@ class HostupPolicyIT {
     @Test
     void blockedCommandsAre400CommandBlockedAndAudited() {
         for (String command : BLOCKED) {
-            Http.Response r = f.hostup.post(execPath, Http.JSON.createObjectNode().put("command", command).toString());
+            Http.Response r = f.hostup.post(
+                    execPath,
+                    Http.JSON.createObjectNode().put("command", command).toString());
             JsonNode p = problem(r, 400, "command_blocked", execPath);
-            assertThat(p.get("detail").asText()).as(command).isEqualTo("This command has been blocked for safety reasons");
+            assertThat(p.get("detail").asText())
+                    .as(command)
+                    .isEqualTo("This command has been blocked for safety reasons");
             assertThat(p.has("errors")).isFalse();
         }
         // nothing ran: the VPS is still up and no pid was used
         assertThat(f.exec(vps, "true")).endsWith("?pid=1");
         List<JsonNode> blocked = audit("?sandbox_id=" + HostupFixture.sandboxId(vps) + "&limit=500").stream()
-                .filter(e -> e.get("decision").asText().equals("blocked")).toList();
+                .filter(e -> e.get("decision").asText().equals("blocked"))
+                .toList();
         assertThat(blocked).extracting(e -> e.get("command").asText()).containsExactlyInAnyOrderElementsOf(BLOCKED);
-        JsonNode reboot = blocked.stream().filter(e -> e.get("command").asText().equals("sudo /sbin/reboot")).findFirst().orElseThrow();
+        JsonNode reboot = blocked.stream()
+                .filter(e -> e.get("command").asText().equals("sudo /sbin/reboot"))
+                .findFirst()
+                .orElseThrow();
         assertThat(reboot.get("rule").asText()).isEqualTo("power.reboot");
         assertThat(reboot.get("command_sha256").asText()).hasSize(64);
         assertThat(reboot.get("policy").asText()).isEqualTo("guarded");
@@ -96,10 +124,12 @@ class HostupPolicyIT {
         Http.Response denied = f.hostup.get("/runcell/v1/audit");
         assertThat(denied.status()).isEqualTo(403);
         String sbx = HostupFixture.sandboxId(other);
-        JsonNode first = admin.get("/runcell/v1/audit?sandbox_id=" + sbx + "&limit=2").json();
+        JsonNode first =
+                admin.get("/runcell/v1/audit?sandbox_id=" + sbx + "&limit=2").json();
         assertThat(first.get("data")).hasSize(2);
         String cursor = first.get("next_cursor").asText();
-        JsonNode second = admin.get("/runcell/v1/audit?sandbox_id=" + sbx + "&limit=2&cursor=" + cursor).json();
+        JsonNode second = admin.get("/runcell/v1/audit?sandbox_id=" + sbx + "&limit=2&cursor=" + cursor)
+                .json();
         assertThat(second.get("data")).hasSize(1);
         assertThat(second.get("next_cursor").isNull()).isTrue();
         List<String> commands = new ArrayList<>();
@@ -119,9 +149,19 @@ class HostupPolicyIT {
             String path = "/api/v2/vps/" + box + "/agent/exec";
             problem(g.hostup.post(path, "{\"command\":\"env /usr/bin/uptime\"}"), 400, "command_blocked", path);
             assertThat(g.run(box, "echo fine").get("stdout").asText()).isEqualTo("fine\n");
-            JsonNode entry = custom.http().bearer(custom.adminKey()).get("/runcell/v1/audit?limit=1").json().get("data").get(0);
+            JsonNode entry = custom.http()
+                    .bearer(custom.adminKey())
+                    .get("/runcell/v1/audit?limit=1")
+                    .json()
+                    .get("data")
+                    .get(0);
             assertThat(entry.get("decision").asText()).isEqualTo("allowed");
-            JsonNode blocked = custom.http().bearer(custom.adminKey()).get("/runcell/v1/audit").json().get("data").get(1);
+            JsonNode blocked = custom.http()
+                    .bearer(custom.adminKey())
+                    .get("/runcell/v1/audit")
+                    .json()
+                    .get("data")
+                    .get(1);
             assertThat(blocked.get("rule").asText()).isEqualTo("site.no-uptime");
         }
     }

@@ -72,9 +72,13 @@ class HostupVpsIT {
         assertThat(one.has("primaryIp")).isTrue();
         assertThat(one.get("resources").get("memoryMb").asInt()).isPositive();
         assertThat(one.get("resources").get("vcpus").asInt()).isPositive();
-        assertThat(f.hostup.get("/api/v2/vps?limit=100").json().get("data").findValuesAsText("id")).contains(vps);
+        assertThat(f.hostup.get("/api/v2/vps?limit=100").json().get("data").findValuesAsText("id"))
+                .contains(vps);
         // the same sandbox, seen through the native API
-        assertThat(f.nativeApi.get("/runcell/v1/sandboxes/" + HostupFixture.sandboxId(vps)).status()).isEqualTo(200);
+        assertThat(f.nativeApi
+                        .get("/runcell/v1/sandboxes/" + HostupFixture.sandboxId(vps))
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -93,18 +97,22 @@ class HostupVpsIT {
         JsonNode op = r.json().get("operation");
         assertThat(op.get("id").asText()).startsWith("op_");
         assertThat(op.get("status").asText()).isIn("pending", "running", "succeeded");
-        assertThat(op.get("pollUrl").asText()).isEqualTo("/api/v2/vps/" + vps + "/operations/" + op.get("id").asText());
+        assertThat(op.get("pollUrl").asText())
+                .isEqualTo("/api/v2/vps/" + vps + "/operations/" + op.get("id").asText());
         return op;
     }
 
     private JsonNode awaitOperation(JsonNode op) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Http.Response r = f.hostup.get(op.get("pollUrl").asText());
-            assertThat(r.status()).as(r.body()).isEqualTo(200);
-            last[0] = r.json().get("operation");
-            return last[0].get("status").asText().equals("succeeded") || last[0].get("status").asText().equals("failed");
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Http.Response r = f.hostup.get(op.get("pollUrl").asText());
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    last[0] = r.json().get("operation");
+                    return last[0].get("status").asText().equals("succeeded")
+                            || last[0].get("status").asText().equals("failed");
+                });
         return last[0];
     }
 
@@ -113,18 +121,41 @@ class HostupVpsIT {
         String vps = f.newVps();
         f.run(vps, "echo kept > /workspace/note");
         assertThat(awaitOperation(act(vps, "shutdown")).get("status").asText()).isEqualTo("succeeded");
-        assertThat(f.hostup.get("/api/v2/vps/" + vps).json().get("data").get("powerState").asText()).isEqualTo("stopped");
-        assertThat(f.hostup.get("/api/v2/vps/" + vps + "/agent/exec").json().get("vmRunning").asBoolean()).isFalse();
+        assertThat(f.hostup
+                        .get("/api/v2/vps/" + vps)
+                        .json()
+                        .get("data")
+                        .get("powerState")
+                        .asText())
+                .isEqualTo("stopped");
+        assertThat(f.hostup
+                        .get("/api/v2/vps/" + vps + "/agent/exec")
+                        .json()
+                        .get("vmRunning")
+                        .asBoolean())
+                .isFalse();
 
         assertThat(awaitOperation(act(vps, "start")).get("status").asText()).isEqualTo("succeeded");
-        assertThat(f.hostup.get("/api/v2/vps/" + vps + "/agent/exec").json().get("available").asBoolean()).isTrue();
+        assertThat(f.hostup
+                        .get("/api/v2/vps/" + vps + "/agent/exec")
+                        .json()
+                        .get("available")
+                        .asBoolean())
+                .isTrue();
         assertThat(f.run(vps, "cat /workspace/note").get("stdout").asText()).isEqualTo("kept\n");
 
         f.exec(vps, "sleep 300");
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                f.run(vps, "pgrep -c -f 'slee[p] 300' || true").get("stdout").asText().strip().equals("1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.run(vps, "pgrep -c -f 'slee[p] 300' || true")
+                .get("stdout")
+                .asText()
+                .strip()
+                .equals("1"));
         assertThat(awaitOperation(act(vps, "restart")).get("status").asText()).isEqualTo("succeeded");
-        assertThat(f.run(vps, "pgrep -c -f 'slee[p] 300' || true").get("stdout").asText().strip()).isEqualTo("0");
+        assertThat(f.run(vps, "pgrep -c -f 'slee[p] 300' || true")
+                        .get("stdout")
+                        .asText()
+                        .strip())
+                .isEqualTo("0");
         assertThat(awaitOperation(act(vps, "reset")).get("status").asText()).isEqualTo("succeeded");
         assertThat(awaitOperation(act(vps, "stop")).get("status").asText()).isEqualTo("succeeded");
     }

@@ -38,15 +38,23 @@ class InstaVmExecuteIT {
 
     @Test
     void sessionIsPendingUntilTheFirstExecuteThenActive() {
-        Http.Response created = server.http().post("/v1/sessions/session",
-                "{\"api_key\":\"" + api.key + "\",\"vm_lifetime_seconds\":120,\"memory_mb\":256,\"metadata\":{\"user\":\"u1\"}}");
+        Http.Response created = server.http()
+                .post(
+                        "/v1/sessions/session",
+                        "{\"api_key\":\"" + api.key
+                                + "\",\"vm_lifetime_seconds\":120,\"memory_mb\":256,\"metadata\":{\"user\":\"u1\"}}");
         assertThat(created.status()).isEqualTo(200);
         String session = created.json().get("session_id").asText();
         assertThat(session).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         assertThat(created.json().get("vm_status").asText()).isEqualTo("pending");
         assertThat(created.json().get("memory_mb").asInt()).isEqualTo(256);
         assertThat(api.vmStatus(session)).isEqualTo("pending");
-        assertThat(api.http.get("/v1/sessions/status/" + session).json().get("expires_at").isNull()).isTrue();
+        assertThat(api.http
+                        .get("/v1/sessions/status/" + session)
+                        .json()
+                        .get("expires_at")
+                        .isNull())
+                .isTrue();
 
         JsonNode r = api.bash(session, "echo hi; echo oops >&2; exit 3");
         assertThat(r.get("stdout").asText()).isEqualTo("hi\n");
@@ -72,45 +80,75 @@ class InstaVmExecuteIT {
 
     @Test
     void sessionEnvReachesEveryCommandAndMetadataIsShownBack() {
-        Http.Response created = api.http.post("/v1/sessions/session",
-                "{\"env\":{\"MODE\":\"dev\"},\"metadata\":{\"user\":\"u1\",\"n\":2}}");
+        Http.Response created = api.http.post(
+                "/v1/sessions/session", "{\"env\":{\"MODE\":\"dev\"},\"metadata\":{\"user\":\"u1\",\"n\":2}}");
         assertThat(created.status()).isEqualTo(200);
         String session = created.json().get("session_id").asText();
-        assertThat(created.json().get("metadata")).isEqualTo(Http.JSON.createObjectNode().put("user", "u1").put("n", "2"));
+        assertThat(created.json().get("metadata"))
+                .isEqualTo(Http.JSON.createObjectNode().put("user", "u1").put("n", "2"));
         assertThat(created.json().get("vm_lifetime_seconds").asInt()).isEqualTo(300);
         assertThat(api.stdout(session, "echo $MODE")).isEqualTo("dev\n");
-        assertThat(api.execute(session, "python", "import os; print(os.environ['MODE'])").json().get("stdout").asText())
+        assertThat(api.execute(session, "python", "import os; print(os.environ['MODE'])")
+                        .json()
+                        .get("stdout")
+                        .asText())
                 .isEqualTo("dev\n");
         JsonNode row = api.http.get("/v1/sessions/sandboxes").json();
-        assertThat(row.findValues("metadata").stream().anyMatch(m -> "u1".equals(m.path("user").asText()))).isTrue();
-        assertThat(api.http.get("/v1/sessions/session/" + session).json().get("vm_status").asText()).isEqualTo("active");
+        assertThat(row.findValues("metadata").stream()
+                        .anyMatch(m -> "u1".equals(m.path("user").asText())))
+                .isTrue();
+        assertThat(api.http
+                        .get("/v1/sessions/session/" + session)
+                        .json()
+                        .get("vm_status")
+                        .asText())
+                .isEqualTo("active");
     }
 
     @Test
     void vaultSecretsAreInjectedAndRedactedAndForeignVaultsRejectedAtTheirIndex() {
-        String vault = server.http().bearer(api.key).post("/runcell/v1/vaults",
-                "{\"name\":\"db\",\"secrets\":{\"DB_PASSWORD\":\"s3cr3t-value\"}}").json().get("id").asText();
-        String foreign = server.http().bearer(other.key).post("/runcell/v1/vaults",
-                "{\"name\":\"theirs\",\"secrets\":{\"X\":\"y\"}}").json().get("id").asText();
-        Http.Response r = api.http.post("/execute", "{\"command\":\"echo $DB_PASSWORD; echo ${#DB_PASSWORD}\","
-                + "\"language\":\"bash\",\"vault_ids\":[\"" + vault + "\"]}");
+        String vault = server.http()
+                .bearer(api.key)
+                .post("/runcell/v1/vaults", "{\"name\":\"db\",\"secrets\":{\"DB_PASSWORD\":\"s3cr3t-value\"}}")
+                .json()
+                .get("id")
+                .asText();
+        String foreign = server.http()
+                .bearer(other.key)
+                .post("/runcell/v1/vaults", "{\"name\":\"theirs\",\"secrets\":{\"X\":\"y\"}}")
+                .json()
+                .get("id")
+                .asText();
+        Http.Response r = api.http.post(
+                "/execute",
+                "{\"command\":\"echo $DB_PASSWORD; echo ${#DB_PASSWORD}\"," + "\"language\":\"bash\",\"vault_ids\":[\""
+                        + vault + "\"]}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("stdout").asText()).isEqualTo("[REDACTED:DB_PASSWORD]\n12\n");
 
-        Http.Response bad = api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[\"" + vault + "\",\""
-                + foreign + "\",\"vlt_nope\"]}");
+        Http.Response bad = api.http.post(
+                "/execute",
+                "{\"command\":\"print(1)\",\"vault_ids\":[\"" + vault + "\",\"" + foreign + "\",\"vlt_nope\"]}");
         assertThat(bad.status()).isEqualTo(422);
-        assertThat(bad.body()).isEqualTo("{\"detail\":["
-                + "{\"loc\":[\"body\",\"vault_ids\",1],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"},"
-                + "{\"loc\":[\"body\",\"vault_ids\",2],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"}]}");
+        assertThat(bad.body())
+                .isEqualTo(
+                        "{\"detail\":["
+                                + "{\"loc\":[\"body\",\"vault_ids\",1],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"},"
+                                + "{\"loc\":[\"body\",\"vault_ids\",2],\"msg\":\"Value error, Unknown vault id\",\"type\":\"value_error\"}]}");
     }
 
     @Test
     void memoryMbIsEnforced() {
-        String small = server.http().post("/v1/sessions/session",
-                "{\"api_key\":\"" + api.key + "\",\"memory_mb\":128}").json().get("session_id").asText();
-        String roomy = server.http().post("/v1/sessions/session",
-                "{\"api_key\":\"" + api.key + "\",\"memory_mb\":1024}").json().get("session_id").asText();
+        String small = server.http()
+                .post("/v1/sessions/session", "{\"api_key\":\"" + api.key + "\",\"memory_mb\":128}")
+                .json()
+                .get("session_id")
+                .asText();
+        String roomy = server.http()
+                .post("/v1/sessions/session", "{\"api_key\":\"" + api.key + "\",\"memory_mb\":1024}")
+                .json()
+                .get("session_id")
+                .asText();
         String hog = "b = b'x' * (300 * 1024 * 1024); print(len(b) // (1024 * 1024))";
         JsonNode killed = api.execute(small, "python", hog).json();
         assertThat(killed.get("exit_code").asInt()).isEqualTo(137);
@@ -123,11 +161,17 @@ class InstaVmExecuteIT {
     @Test
     void pythonIsTheDefaultLanguageAndBashRunsShell() {
         String session = api.createSession(120);
-        Http.Response py = api.http.post("/execute",
-                "{\"code\":\"import sys; print(sys.version_info[0]); print(2 + 3)\",\"session_id\":\"" + session + "\"}");
+        Http.Response py = api.http.post(
+                "/execute",
+                "{\"code\":\"import sys; print(sys.version_info[0]); print(2 + 3)\",\"session_id\":\"" + session
+                        + "\"}");
         assertThat(py.status()).isEqualTo(200);
         assertThat(py.json().get("stdout").asText()).isEqualTo("3\n5\n");
-        assertThat(api.execute(session, "bash", "echo $((6*7)) | tr 4 x").json().get("stdout").asText()).isEqualTo("x2\n");
+        assertThat(api.execute(session, "bash", "echo $((6*7)) | tr 4 x")
+                        .json()
+                        .get("stdout")
+                        .asText())
+                .isEqualTo("x2\n");
         Http.Response pyError = api.execute(session, "python", "raise SystemExit(7)");
         assertThat(pyError.json().get("exit_code").asInt()).isEqualTo(7);
     }
@@ -149,8 +193,12 @@ class InstaVmExecuteIT {
             List<CompletableFuture<JsonNode>> runs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 int n = i;
-                runs.add(CompletableFuture.supplyAsync(() -> api.bash(session,
-                        "echo " + n + " > /workspace/f" + n + "; cat /proc/1/stat | cut -d' ' -f1-2 >/dev/null; echo ok" + n), pool));
+                runs.add(CompletableFuture.supplyAsync(
+                        () -> api.bash(
+                                session,
+                                "echo " + n + " > /workspace/f" + n
+                                        + "; cat /proc/1/stat | cut -d' ' -f1-2 >/dev/null; echo ok" + n),
+                        pool));
             }
             for (int i = 0; i < runs.size(); i++) {
                 assertThat(runs.get(i).get().get("stdout").asText()).isEqualTo("ok" + i + "\n");
@@ -163,23 +211,29 @@ class InstaVmExecuteIT {
     @Test
     void asyncExecutionIsPolledToCompletionWithPartialOutput() {
         String session = api.createSession(120);
-        Http.Response started = api.http.post("/execute_async", "{\"command\":\"echo first; sleep 3; echo second\","
-                + "\"language\":\"bash\",\"session_id\":\"" + session + "\"}");
+        Http.Response started = api.http.post(
+                "/execute_async",
+                "{\"command\":\"echo first; sleep 3; echo second\"," + "\"language\":\"bash\",\"session_id\":\""
+                        + session + "\"}");
         assertThat(started.status()).isEqualTo(200);
         String task = started.json().get("task_id").asText();
 
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            JsonNode t = api.http.get("/v1/executions/" + task).json();
-            assertThat(t.get("is_complete").asBoolean()).isFalse();
-            assertThat(t.get("status").asText()).isEqualTo("running");
-            assertThat(t.get("serialized_stdout").asText()).isEqualTo("first\n");
-        });
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    JsonNode t = api.http.get("/v1/executions/" + task).json();
+                    assertThat(t.get("is_complete").asBoolean()).isFalse();
+                    assertThat(t.get("status").asText()).isEqualTo("running");
+                    assertThat(t.get("serialized_stdout").asText()).isEqualTo("first\n");
+                });
         AtomicReference<JsonNode> done = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            JsonNode t = api.http.get("/v1/executions/" + task).json();
-            assertThat(t.get("is_complete").asBoolean()).isTrue();
-            done.set(t);
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    JsonNode t = api.http.get("/v1/executions/" + task).json();
+                    assertThat(t.get("is_complete").asBoolean()).isTrue();
+                    done.set(t);
+                });
         JsonNode t = done.get();
         assertThat(t.get("task_id").asText()).isEqualTo(task);
         assertThat(t.get("status").asText()).isEqualTo("completed");
@@ -193,14 +247,22 @@ class InstaVmExecuteIT {
     @Test
     void httpTimeoutAnswers504AndTheTaskCompletesLater() {
         String session = api.createSession(120);
-        Http.Response r = api.http.post("/execute", "{\"command\":\"sleep 3; echo late\",\"language\":\"bash\","
-                + "\"timeout\":1,\"session_id\":\"" + session + "\"}");
+        Http.Response r = api.http.post(
+                "/execute",
+                "{\"command\":\"sleep 3; echo late\",\"language\":\"bash\"," + "\"timeout\":1,\"session_id\":\""
+                        + session + "\"}");
         assertThat(r.status()).isEqualTo(504);
         assertThat(r.json().get("detail").asText()).isNotEmpty();
         String task = r.json().get("task_id").asText();
         assertThat(task).startsWith("exe_");
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(api.http.get("/v1/executions/" + task).json().get("is_complete").asBoolean()).isTrue());
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(api.http
+                                .get("/v1/executions/" + task)
+                                .json()
+                                .get("is_complete")
+                                .asBoolean())
+                        .isTrue());
         JsonNode t = api.http.get("/v1/executions/" + task).json();
         assertThat(t.get("serialized_stdout").asText()).isEqualTo("late\n");
         assertThat(t.get("exit_code").asInt()).isZero();
@@ -215,11 +277,15 @@ class InstaVmExecuteIT {
         assertThat(exec.body()).isEqualTo("{\"detail\":\"Session not found\"}");
         assertThat(other.http.get("/v1/sessions/status/" + session).status()).isEqualTo(404);
         assertThat(other.http.get("/v1/sessions/usage/" + session).status()).isEqualTo(404);
-        assertThat(other.http.post("/kill", "{\"session_id\":\"" + session + "\"}").status()).isEqualTo(404);
+        assertThat(other.http
+                        .post("/kill", "{\"session_id\":\"" + session + "\"}")
+                        .status())
+                .isEqualTo(404);
         Http.Response t = other.http.get("/v1/executions/" + task);
         assertThat(t.status()).isEqualTo(404);
         assertThat(t.body()).isEqualTo("{\"detail\":\"Task not found\"}");
-        assertThat(other.http.get("/v1/sessions/sandboxes").json().findValuesAsText("sandbox_id")).doesNotContain(session);
+        assertThat(other.http.get("/v1/sessions/sandboxes").json().findValuesAsText("sandbox_id"))
+                .doesNotContain(session);
         assertThat(api.vmStatus(session)).isEqualTo("active");
     }
 
@@ -244,12 +310,21 @@ class InstaVmExecuteIT {
         assertThat(invalid.status()).isEqualTo(401);
         assertThat(invalid.body()).isEqualTo("{\"detail\":\"Invalid API key\"}");
         assertThat(anon.bearer(good).get("/v1/sessions/sandboxes").status()).isEqualTo(200);
-        assertThat(anon.post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}").status()).isEqualTo(200);
+        assertThat(anon.post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}")
+                        .status())
+                .isEqualTo(200);
         // X-API-Key wins over a valid body key and a valid bearer
-        assertThat(anon.withHeader("X-API-Key", "nope").bearer(good)
-                .post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}").status()).isEqualTo(401);
+        assertThat(anon.withHeader("X-API-Key", "nope")
+                        .bearer(good)
+                        .post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}")
+                        .status())
+                .isEqualTo(401);
         // the bearer wins over the body key
-        assertThat(anon.bearer("nope").post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}").status()).isEqualTo(401);
-        assertThat(anon.send("GET", "/v1/executions/exe_x", null, Map.of()).status()).isEqualTo(401);
+        assertThat(anon.bearer("nope")
+                        .post("/v1/sessions/session", "{\"api_key\":\"" + good + "\"}")
+                        .status())
+                .isEqualTo(401);
+        assertThat(anon.send("GET", "/v1/executions/exe_x", null, Map.of()).status())
+                .isEqualTo(401);
     }
 }

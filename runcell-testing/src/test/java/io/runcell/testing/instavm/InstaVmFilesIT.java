@@ -32,12 +32,16 @@ class InstaVmFilesIT {
     }
 
     static Http.Response upload(Map<String, String> fields, String fileName, byte[] data) {
-        return api.http.sendBytes("POST", "/upload", InstaVmFixture.multipart(BOUNDARY, fields, fileName, data),
+        return api.http.sendBytes(
+                "POST",
+                "/upload",
+                InstaVmFixture.multipart(BOUNDARY, fields, fileName, data),
                 Map.of("Content-Type", "multipart/form-data; boundary=" + BOUNDARY));
     }
 
     static Http.Response downloadForm(String session, String field, String path) {
-        String body = "session_id=" + session + "&" + field + "=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8);
+        String body =
+                "session_id=" + session + "&" + field + "=" + java.net.URLEncoder.encode(path, StandardCharsets.UTF_8);
         return api.http.send("POST", "/download", body, Map.of("Content-Type", "application/x-www-form-urlencoded"));
     }
 
@@ -63,8 +67,10 @@ class InstaVmFilesIT {
         assertThat(Base64.getDecoder().decode(json.get("content").asText())).isEqualTo(data);
         assertThat(json.get("size").asInt()).isEqualTo(70_000);
 
-        Http.Response viaJson = api.http.post("/download", "{\"session_id\":\"" + session + "\",\"remote_path\":\"/workspace/data/blob.bin\"}");
-        assertThat(Base64.getDecoder().decode(viaJson.json().get("content").asText())).isEqualTo(data);
+        Http.Response viaJson = api.http.post(
+                "/download", "{\"session_id\":\"" + session + "\",\"remote_path\":\"/workspace/data/blob.bin\"}");
+        assertThat(Base64.getDecoder().decode(viaJson.json().get("content").asText()))
+                .isEqualTo(data);
     }
 
     @Test
@@ -72,7 +78,9 @@ class InstaVmFilesIT {
         String session = api.createSession(120);
         api.bash(session, "printf 'héllo' > /workspace/out.txt");
         Http.Response down = downloadForm(session, "remote_path", "/workspace/out.txt");
-        assertThat(new String(Base64.getDecoder().decode(down.json().get("content").asText()), StandardCharsets.UTF_8)).isEqualTo("héllo");
+        assertThat(new String(
+                        Base64.getDecoder().decode(down.json().get("content").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("héllo");
         Http.Response missing = downloadForm(session, "filename", "nope.txt");
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.json().get("detail").isTextual()).isTrue();
@@ -86,9 +94,12 @@ class InstaVmFilesIT {
         fields.put("remote_path", "/workspace/../etc/passwd");
         Http.Response up = upload(fields, "x", "pwned".getBytes(StandardCharsets.UTF_8));
         assertThat(up.status()).isEqualTo(422);
-        assertThat(up.body()).isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"remote_path\"],\"msg\":\"Value error, remote_path must not contain '..'\",\"type\":\"value_error\"}]}");
+        assertThat(up.body())
+                .isEqualTo(
+                        "{\"detail\":[{\"loc\":[\"body\",\"remote_path\"],\"msg\":\"Value error, remote_path must not contain '..'\",\"type\":\"value_error\"}]}");
         fields.put("remote_path", "/etc/cron.d/x");
-        assertThat(upload(fields, "x", "pwned".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(422);
+        assertThat(upload(fields, "x", "pwned".getBytes(StandardCharsets.UTF_8)).status())
+                .isEqualTo(422);
         Http.Response down = downloadForm(session, "remote_path", "../../etc/shadow");
         assertThat(down.status()).isEqualTo(422);
         assertThat(down.json().get("detail").get(0).get("loc").toString()).isEqualTo("[\"body\",\"remote_path\"]");
@@ -98,7 +109,8 @@ class InstaVmFilesIT {
     void uploadWithoutFileOrSessionIsAValidationError() {
         Http.Response r = upload(Map.of("remote_path", "a.txt"), null, null);
         assertThat(r.status()).isEqualTo(422);
-        assertThat(r.body()).isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"file\"],\"msg\":\"Field required\",\"type\":\"missing\"},"
-                + "{\"loc\":[\"body\",\"session_id\"],\"msg\":\"Field required\",\"type\":\"missing\"}]}");
+        assertThat(r.body())
+                .isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"file\"],\"msg\":\"Field required\",\"type\":\"missing\"},"
+                        + "{\"loc\":[\"body\",\"session_id\"],\"msg\":\"Field required\",\"type\":\"missing\"}]}");
     }
 }

@@ -52,18 +52,27 @@ final class InstaVmFixture {
     }
 
     String vmStatus(String session) {
-        return http.get("/v1/sessions/status/" + session).json().get("vm_status").asText();
+        return http.get("/v1/sessions/status/" + session)
+                .json()
+                .get("vm_status")
+                .asText();
     }
 
     /** A multipart/form-data body of text fields and one file part. */
     static byte[] multipart(String boundary, Map<String, String> fields, String fileName, byte[] file) {
         StringBuilder sb = new StringBuilder();
-        fields.forEach((k, v) -> sb.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(k).append("\"\r\n\r\n")
-                .append(v).append("\r\n"));
+        fields.forEach((k, v) -> sb.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(k)
+                .append("\"\r\n\r\n")
+                .append(v)
+                .append("\r\n"));
         byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
         byte[] fileHead = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + (file == null ? 0 : fileHead.length + file.length) + tail.length];
         int pos = 0;

@@ -34,23 +34,34 @@ class InstaVmLifetimeIT {
         assertThat(api.vmStatus(session)).isEqualTo("pending");
 
         // a uniquely named process (the sandbox itself holds a plain "sleep")
-        api.bash(session, "echo kept > /workspace/marker; cp /usr/bin/sleep /tmp/napper; nohup /tmp/napper 600 >/dev/null 2>&1 &");
+        api.bash(
+                session,
+                "echo kept > /workspace/marker; cp /usr/bin/sleep /tmp/napper; nohup /tmp/napper 600 >/dev/null 2>&1 &");
         JsonNode status = api.http.get("/v1/sessions/status/" + session).json();
         assertThat(status.get("vm_status").asText()).isEqualTo("active");
         Instant expiresAt = Instant.parse(status.get("expires_at").asText());
-        assertThat(Duration.between(Instant.now(), expiresAt)).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(21));
+        assertThat(Duration.between(Instant.now(), expiresAt))
+                .isBetween(Duration.ofSeconds(10), Duration.ofSeconds(21));
 
         // reuse: same workspace and the background process still there
-        assertThat(api.stdout(session, "cat /workspace/marker; pgrep -x napper >/dev/null && echo alive")).isEqualTo("kept\nalive\n");
-        assertThat(api.http.get("/v1/sessions/status/" + session).json().get("expires_at").asText())
-                .as("a reuse does not extend the lifetime").isEqualTo(status.get("expires_at").asText());
+        assertThat(api.stdout(session, "cat /workspace/marker; pgrep -x napper >/dev/null && echo alive"))
+                .isEqualTo("kept\nalive\n");
+        assertThat(api.http
+                        .get("/v1/sessions/status/" + session)
+                        .json()
+                        .get("expires_at")
+                        .asText())
+                .as("a reuse does not extend the lifetime")
+                .isEqualTo(status.get("expires_at").asText());
 
         // the reaper expires it without any request touching the session
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(40))
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> api.vmStatus(session).equals("expired"));
 
         // the next execute spawns a fresh VM: empty workspace, no old processes, same session id
-        JsonNode fresh = api.bash(session, "ls -A /workspace | wc -l; pgrep -x napper >/dev/null && echo alive || echo gone");
+        JsonNode fresh =
+                api.bash(session, "ls -A /workspace | wc -l; pgrep -x napper >/dev/null && echo alive || echo gone");
         assertThat(fresh.get("stdout").asText()).isEqualTo("0\ngone\n");
         assertThat(fresh.get("session_id").asText()).isEqualTo(session);
         JsonNode again = api.http.get("/v1/sessions/status/" + session).json();

@@ -28,9 +28,16 @@ class InstaVmRateLimitIT {
     @Test
     void execsOverThePlanRateGet429WithDetail() {
         Http admin = server.http().bearer(server.adminKey());
-        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"free-insta\",\"plan\":\"free\"}").json().get("id").asText();
-        String key = admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
-                .json().get("key").asText();
+        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"free-insta\",\"plan\":\"free\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post(
+                        "/runcell/v1/accounts/" + account + "/keys",
+                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
         InstaVmFixture api = new InstaVmFixture(server, key);
         String[] session = new String[1];
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -44,7 +51,9 @@ class InstaVmRateLimitIT {
 
         Http.Response limited = null;
         for (int i = 0; i < 20 && limited == null; i++) {
-            Http.Response r = api.http.post("/execute_async", "{\"command\":\"true\",\"language\":\"bash\",\"session_id\":\"" + session[0] + "\"}");
+            Http.Response r = api.http.post(
+                    "/execute_async",
+                    "{\"command\":\"true\",\"language\":\"bash\",\"session_id\":\"" + session[0] + "\"}");
             if (r.status() != 200) {
                 limited = r;
             }

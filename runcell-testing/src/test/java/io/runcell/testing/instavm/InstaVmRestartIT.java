@@ -28,10 +28,14 @@ class InstaVmRestartIT {
                 String key = first.adminKey();
                 Http anon = first.http();
                 session = anon.post("/v1/sessions/session", "{\"api_key\":\"" + key + "\",\"vm_lifetime_seconds\":20}")
-                        .json().get("session_id").asText();
+                        .json()
+                        .get("session_id")
+                        .asText();
                 Http api = anon.withHeader("X-API-Key", key);
-                Http.Response r = api.post("/execute", "{\"command\":\"echo kept > /workspace/m\",\"language\":\"bash\","
-                        + "\"session_id\":\"" + session + "\"}");
+                Http.Response r = api.post(
+                        "/execute",
+                        "{\"command\":\"echo kept > /workspace/m\",\"language\":\"bash\"," + "\"session_id\":\""
+                                + session + "\"}");
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
                 JsonNode status = api.get("/v1/sessions/status/" + session).json();
                 assertThat(status.get("vm_status").asText()).isEqualTo("active");
@@ -39,17 +43,29 @@ class InstaVmRestartIT {
             } finally {
                 first.kill();
             }
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> Instant.now().isAfter(expiresAt.plusMillis(500)));
 
             try (ForkedServer second = ForkedServer.start(dir, Map.of())) {
                 Http api = second.http().withHeader("X-API-Key", second.adminKey());
-                assertThat(api.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("expired");
-                JsonNode fresh = api.post("/execute", "{\"command\":\"ls -A /workspace | wc -l\",\"language\":\"bash\","
-                        + "\"session_id\":\"" + session + "\"}").json();
+                assertThat(api.get("/v1/sessions/status/" + session)
+                                .json()
+                                .get("vm_status")
+                                .asText())
+                        .isEqualTo("expired");
+                JsonNode fresh = api.post(
+                                "/execute",
+                                "{\"command\":\"ls -A /workspace | wc -l\",\"language\":\"bash\"," + "\"session_id\":\""
+                                        + session + "\"}")
+                        .json();
                 assertThat(fresh.get("stdout").asText()).isEqualTo("0\n");
                 assertThat(fresh.get("session_id").asText()).isEqualTo(session);
-                assertThat(api.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("active");
+                assertThat(api.get("/v1/sessions/status/" + session)
+                                .json()
+                                .get("vm_status")
+                                .asText())
+                        .isEqualTo("active");
             }
         } finally {
             Cleanup.deleteTree(dir);

@@ -37,19 +37,30 @@ class InstaVmValidationIT {
 
     @Test
     void timeoutBoundsAreFastApiErrors() {
-        assert422(api.http.post("/execute", "{\"command\":\"print(1)\",\"timeout\":601}"),
-                "[" + item("[\"body\",\"timeout\"]", "Input should be less than or equal to 600", "less_than_equal") + "]");
-        assert422(api.http.post("/execute_async", "{\"command\":\"print(1)\",\"timeout\":0}"),
-                "[" + item("[\"body\",\"timeout\"]", "Input should be greater than or equal to 1", "greater_than_equal") + "]");
+        assert422(
+                api.http.post("/execute", "{\"command\":\"print(1)\",\"timeout\":601}"),
+                "[" + item("[\"body\",\"timeout\"]", "Input should be less than or equal to 600", "less_than_equal")
+                        + "]");
+        assert422(
+                api.http.post("/execute_async", "{\"command\":\"print(1)\",\"timeout\":0}"),
+                "[" + item("[\"body\",\"timeout\"]", "Input should be greater than or equal to 1", "greater_than_equal")
+                        + "]");
     }
 
     @Test
     void wrongTypesAreAllReportedAtOnceInFieldOrder() {
-        assert422(api.http.post("/execute", "{\"command\":5,\"session_id\":[],\"timeout\":\"soon\",\"vault_ids\":[\"v\",3]}"),
+        assert422(
+                api.http.post(
+                        "/execute", "{\"command\":5,\"session_id\":[],\"timeout\":\"soon\",\"vault_ids\":[\"v\",3]}"),
                 "[" + item("[\"body\",\"command\"]", "Input should be a valid string", "string_type")
                         + "," + item("[\"body\",\"session_id\"]", "Input should be a valid string", "string_type")
-                        + "," + item("[\"body\",\"timeout\"]", "Input should be a valid integer, unable to parse string as an integer", "int_parsing")
-                        + "," + item("[\"body\",\"vault_ids\",1]", "Input should be a valid string", "string_type") + "]");
+                        + ","
+                        + item(
+                                "[\"body\",\"timeout\"]",
+                                "Input should be a valid integer, unable to parse string as an integer",
+                                "int_parsing")
+                        + "," + item("[\"body\",\"vault_ids\",1]", "Input should be a valid string", "string_type")
+                        + "]");
     }
 
     @Test
@@ -57,8 +68,14 @@ class InstaVmValidationIT {
         Http.Response r = api.http.post("/execute", "{\"command\":\"print('lax')\",\"timeout\":\"30\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         assertThat(r.json().get("stdout").asText()).isEqualTo("lax\n");
-        assert422(api.http.post("/execute", "{\"command\":\"print(1)\",\"timeout\":1.5}"),
-                "[" + item("[\"body\",\"timeout\"]", "Input should be a valid integer, got a number with a fractional part", "int_from_float") + "]");
+        assert422(
+                api.http.post("/execute", "{\"command\":\"print(1)\",\"timeout\":1.5}"),
+                "["
+                        + item(
+                                "[\"body\",\"timeout\"]",
+                                "Input should be a valid integer, got a number with a fractional part",
+                                "int_from_float")
+                        + "]");
     }
 
     @Test
@@ -74,50 +91,92 @@ class InstaVmValidationIT {
     @Test
     void missingAndNonObjectBodies() {
         assert422(api.http.post("/execute", ""), "[" + item("[\"body\"]", "Field required", "missing") + "]");
-        assert422(api.http.post("/execute", "[1,2]"), "[" + item("[\"body\"]",
-                "Input should be a valid dictionary or object to extract fields from", "model_attributes_type") + "]");
+        assert422(
+                api.http.post("/execute", "[1,2]"),
+                "["
+                        + item(
+                                "[\"body\"]",
+                                "Input should be a valid dictionary or object to extract fields from",
+                                "model_attributes_type")
+                        + "]");
     }
 
     @Test
     void commandOrCodeIsRequiredAndLanguageIsPythonOrBash() {
-        assert422(api.http.post("/execute", "{\"language\":\"bash\"}"),
+        assert422(
+                api.http.post("/execute", "{\"language\":\"bash\"}"),
                 "[" + item("[\"body\"]", "Value error, Either command or code must be provided", "value_error") + "]");
-        assert422(api.http.post("/execute", "{\"command\":\"puts 1\",\"language\":\"ruby\"}"),
+        assert422(
+                api.http.post("/execute", "{\"command\":\"puts 1\",\"language\":\"ruby\"}"),
                 "[" + item("[\"body\",\"language\"]", "Input should be 'python' or 'bash'", "literal_error") + "]");
     }
 
     @Test
     void everyUnknownVaultIsRejectedAtItsIndex() {
-        assert422(api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[\"vlt_a\",\"vlt_b\"]}"),
-                "[" + item("[\"body\",\"vault_ids\",0]", "Value error, Unknown vault id", "value_error")
-                        + "," + item("[\"body\",\"vault_ids\",1]", "Value error, Unknown vault id", "value_error") + "]");
-        assertThat(api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[]}").status()).isEqualTo(200);
+        assert422(
+                api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[\"vlt_a\",\"vlt_b\"]}"),
+                "[" + item("[\"body\",\"vault_ids\",0]", "Value error, Unknown vault id", "value_error") + ","
+                        + item("[\"body\",\"vault_ids\",1]", "Value error, Unknown vault id", "value_error") + "]");
+        assertThat(api.http
+                        .post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":[]}")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
     void sessionFieldsAreValidated() {
-        assert422(api.http.post("/v1/sessions/session", "{\"vm_lifetime_seconds\":19,\"memory_mb\":9000,\"metadata\":[],\"env\":{\"A\":1}}"),
-                "[" + item("[\"body\",\"vm_lifetime_seconds\"]", "Input should be greater than or equal to 20", "greater_than_equal")
-                        + "," + item("[\"body\",\"memory_mb\"]", "Input should be less than or equal to 8192", "less_than_equal")
+        assert422(
+                api.http.post(
+                        "/v1/sessions/session",
+                        "{\"vm_lifetime_seconds\":19,\"memory_mb\":9000,\"metadata\":[],\"env\":{\"A\":1}}"),
+                "["
+                        + item(
+                                "[\"body\",\"vm_lifetime_seconds\"]",
+                                "Input should be greater than or equal to 20",
+                                "greater_than_equal")
+                        + ","
+                        + item(
+                                "[\"body\",\"memory_mb\"]",
+                                "Input should be less than or equal to 8192",
+                                "less_than_equal")
                         + "," + item("[\"body\",\"metadata\"]", "Input should be a valid dictionary", "dict_type")
-                        + "," + item("[\"body\",\"env\",\"A\"]", "Input should be a valid string", "string_type") + "]");
-        assert422(api.http.post("/v1/sessions/session", "{\"vm_lifetime_seconds\":86401,\"memory_mb\":127}"),
-                "[" + item("[\"body\",\"vm_lifetime_seconds\"]", "Input should be less than or equal to 86400", "less_than_equal")
-                        + "," + item("[\"body\",\"memory_mb\"]", "Input should be greater than or equal to 128", "greater_than_equal") + "]");
+                        + "," + item("[\"body\",\"env\",\"A\"]", "Input should be a valid string", "string_type")
+                        + "]");
+        assert422(
+                api.http.post("/v1/sessions/session", "{\"vm_lifetime_seconds\":86401,\"memory_mb\":127}"),
+                "["
+                        + item(
+                                "[\"body\",\"vm_lifetime_seconds\"]",
+                                "Input should be less than or equal to 86400",
+                                "less_than_equal")
+                        + ","
+                        + item(
+                                "[\"body\",\"memory_mb\"]",
+                                "Input should be greater than or equal to 128",
+                                "greater_than_equal")
+                        + "]");
         // within InstaVM's range but above the plan's vCPU cap: the core's bound, in the same shape
-        assert422(api.http.post("/v1/sessions/session", "{\"vcpu_count\":8}"),
-                "[" + item("[\"body\",\"vcpu_count\"]", "Input should be less than or equal to 4", "less_than_equal") + "]");
-        assert422(api.http.post("/kill", "{}"), "[" + item("[\"body\",\"session_id\"]", "Field required", "missing") + "]");
-        assert422(api.http.get("/v1/sessions/sandboxes?limit=0"),
-                "[" + item("[\"query\",\"limit\"]", "Input should be greater than or equal to 1", "greater_than_equal") + "]");
+        assert422(
+                api.http.post("/v1/sessions/session", "{\"vcpu_count\":8}"),
+                "[" + item("[\"body\",\"vcpu_count\"]", "Input should be less than or equal to 4", "less_than_equal")
+                        + "]");
+        assert422(
+                api.http.post("/kill", "{}"),
+                "[" + item("[\"body\",\"session_id\"]", "Field required", "missing") + "]");
+        assert422(
+                api.http.get("/v1/sessions/sandboxes?limit=0"),
+                "[" + item("[\"query\",\"limit\"]", "Input should be greater than or equal to 1", "greater_than_equal")
+                        + "]");
     }
 
     @Test
     void unknownSessionIsNotFound() {
-        Http.Response r = api.http.post("/execute", "{\"command\":\"print(1)\",\"session_id\":\"00000000-0000-0000-0000-000000000000\"}");
+        Http.Response r = api.http.post(
+                "/execute", "{\"command\":\"print(1)\",\"session_id\":\"00000000-0000-0000-0000-000000000000\"}");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.body()).isEqualTo("{\"detail\":\"Session not found\"}");
-        assertThat(api.http.get("/v1/sessions/status/not-a-uuid").body()).isEqualTo("{\"detail\":\"Session not found\"}");
+        assertThat(api.http.get("/v1/sessions/status/not-a-uuid").body())
+                .isEqualTo("{\"detail\":\"Session not found\"}");
     }
 
     @Test

@@ -59,17 +59,20 @@ class MicrovmDialectsIT {
 
     private static JsonNode hostupPoll(String pollUrl) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Http.Response r = user.get(pollUrl);
-            assertThat(r.status()).as(r.body()).isEqualTo(200);
-            last[0] = r.json();
-            return last[0].get("exited").asBoolean();
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Http.Response r = user.get(pollUrl);
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    last[0] = r.json();
+                    return last[0].get("exited").asBoolean();
+                });
         return last[0];
     }
 
     private static JsonNode hostupExec(String command) {
-        Http.Response started = user.post("/api/v2/vps/" + vps + "/agent/exec",
+        Http.Response started = user.post(
+                "/api/v2/vps/" + vps + "/agent/exec",
                 Http.JSON.createObjectNode().put("command", command).toString());
         assertThat(started.status()).as(started.body()).isEqualTo(200);
         JsonNode body = started.json();
@@ -88,8 +91,12 @@ class MicrovmDialectsIT {
         Http.Response probe = user.get("/api/v2/vps/" + vps + "/agent/exec");
         assertThat(probe.status()).isEqualTo(200);
         assertThat(probe.header("content-type")).startsWith("application/json");
-        assertThat(probe.json()).isEqualTo(Http.JSON.createObjectNode()
-                .put("available", true).putNull("reason").put("vmRunning", true));
+        assertThat(probe.json())
+                .isEqualTo(Http.JSON
+                        .createObjectNode()
+                        .put("available", true)
+                        .putNull("reason")
+                        .put("vmRunning", true));
 
         JsonNode ok = hostupExec("uname -s");
         assertThat(ok.get("exitCode").asInt()).isZero();
@@ -115,14 +122,16 @@ class MicrovmDialectsIT {
     // --- Vast: PUT instances/command/{id}/ -> poll result_url until 200
 
     private static Http.Response vastExecute(String command) {
-        return user.put("/api/v0/instances/command/" + contract + "/",
+        return user.put(
+                "/api/v0/instances/command/" + contract + "/",
                 Http.JSON.createObjectNode().put("command", command).toString());
     }
 
     private static String vastResult(JsonNode answer) {
         String url = answer.get("result_url").asText();
         Http anonymous = new Http(server.url());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> anonymous.get(url).status() == 200);
         Http.Response r = anonymous.get(url);
         assertThat(r.header("content-type")).startsWith("text/plain");
@@ -132,7 +141,8 @@ class MicrovmDialectsIT {
     @Test
     @Order(2)
     void vastExecuteAndResultUrlOnTheSameVm() {
-        JsonNode instance = user.get("/api/v0/instances/" + contract + "/").json().get("instances");
+        JsonNode instance =
+                user.get("/api/v0/instances/" + contract + "/").json().get("instances");
         assertThat(instance.get("actual_status").asText()).isEqualTo("running");
 
         Http.Response r = vastExecute("ls /workspace");
@@ -141,7 +151,8 @@ class MicrovmDialectsIT {
         assertThat(b.size()).isEqualTo(4);
         assertThat(b.get("success").asBoolean()).isTrue();
         assertThat(b.get("writeable_path").asText()).isEqualTo("/workspace");
-        assertThat(b.get("msg").asText()).isEqualTo("Command is executing, wait a few seconds and then view the result_url");
+        assertThat(b.get("msg").asText())
+                .isEqualTo("Command is executing, wait a few seconds and then view the result_url");
         assertThat(b.get("result_url").asText()).startsWith(server.url() + "/api/v0/results/");
         assertThat(vastResult(b)).isEqualTo("from-hostup.txt\n");
 
@@ -149,8 +160,12 @@ class MicrovmDialectsIT {
 
         Http.Response bad = vastExecute("cat /etc/passwd");
         assertThat(bad.status()).isEqualTo(400);
-        assertThat(bad.json()).isEqualTo(Http.JSON.createObjectNode().put("success", false)
-                .put("error", "invalid_args").put("msg", "Invalid command given."));
+        assertThat(bad.json())
+                .isEqualTo(Http.JSON
+                        .createObjectNode()
+                        .put("success", false)
+                        .put("error", "invalid_args")
+                        .put("msg", "Invalid command given."));
     }
 
     // --- InstaVM: POST /execute spawns the session's sandbox on the default backend (microvm)
@@ -159,14 +174,30 @@ class MicrovmDialectsIT {
     @Order(3)
     void instaVmExecuteRunsBashAndPythonInTheSessionsMicrovm() {
         Http insta = server.http().withHeader("X-API-Key", key);
-        Http.Response created = server.http().post("/v1/sessions/session",
-                Http.JSON.createObjectNode().put("api_key", key).put("vm_lifetime_seconds", 600).toString());
+        Http.Response created = server.http()
+                .post(
+                        "/v1/sessions/session",
+                        Http.JSON
+                                .createObjectNode()
+                                .put("api_key", key)
+                                .put("vm_lifetime_seconds", 600)
+                                .toString());
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         String session = created.json().get("session_id").asText();
-        assertThat(insta.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("pending");
+        assertThat(insta.get("/v1/sessions/status/" + session)
+                        .json()
+                        .get("vm_status")
+                        .asText())
+                .isEqualTo("pending");
 
-        Http.Response bash = insta.post("/execute", Http.JSON.createObjectNode().put("command", "echo hi; echo oops >&2; exit 3")
-                .put("language", "bash").put("session_id", session).toString());
+        Http.Response bash = insta.post(
+                "/execute",
+                Http.JSON
+                        .createObjectNode()
+                        .put("command", "echo hi; echo oops >&2; exit 3")
+                        .put("language", "bash")
+                        .put("session_id", session)
+                        .toString());
         assertThat(bash.status()).as(bash.body()).isEqualTo(200);
         JsonNode r = bash.json();
         assertThat(r.get("stdout").asText()).isEqualTo("hi\n");
@@ -175,11 +206,20 @@ class MicrovmDialectsIT {
         assertThat(r.get("session_id").asText()).isEqualTo(session);
         assertThat(r.get("task_id").asText()).startsWith("exe_");
         assertThat(r.get("execution_time").isNumber()).isTrue();
-        assertThat(insta.get("/v1/sessions/status/" + session).json().get("vm_status").asText()).isEqualTo("active");
+        assertThat(insta.get("/v1/sessions/status/" + session)
+                        .json()
+                        .get("vm_status")
+                        .asText())
+                .isEqualTo("active");
 
-        Http.Response py = insta.post("/execute", Http.JSON.createObjectNode()
-                .put("command", "import sys; print(sys.version_info[0]); print(2 + 3)").put("language", "python")
-                .put("session_id", session).toString());
+        Http.Response py = insta.post(
+                "/execute",
+                Http.JSON
+                        .createObjectNode()
+                        .put("command", "import sys; print(sys.version_info[0]); print(2 + 3)")
+                        .put("language", "python")
+                        .put("session_id", session)
+                        .toString());
         assertThat(py.status()).as(py.body()).isEqualTo(200);
         assertThat(py.json().get("stdout").asText()).isEqualTo("3\n5\n");
         assertThat(py.json().get("exit_code").asInt()).isZero();
@@ -188,8 +228,17 @@ class MicrovmDialectsIT {
         JsonNode sandboxes = user.get("/runcell/v1/sandboxes").json().get("data");
         assertThat(sandboxes).hasSize(2);
         assertThat(sandboxes.findValuesAsText("backend")).containsOnly("microvm");
-        String nics = insta.post("/execute", Http.JSON.createObjectNode().put("command", "ls /sys/class/net | tr '\\n' ' '")
-                .put("language", "bash").put("session_id", session).toString()).json().get("stdout").asText();
+        String nics = insta.post(
+                        "/execute",
+                        Http.JSON
+                                .createObjectNode()
+                                .put("command", "ls /sys/class/net | tr '\\n' ' '")
+                                .put("language", "bash")
+                                .put("session_id", session)
+                                .toString())
+                .json()
+                .get("stdout")
+                .asText();
         assertThat(nics).contains("lo").doesNotContain("eth0");
     }
 }

@@ -35,8 +35,14 @@ class NativeMicrovmIT {
     }
 
     private static JsonNode run(String command) {
-        Http.Response r = api.post("/runcell/v1/sandboxes/" + sandbox + "/executions",
-                Http.JSON.createObjectNode().put("command", command).put("wait", true).put("timeout_seconds", 60).toString());
+        Http.Response r = api.post(
+                "/runcell/v1/sandboxes/" + sandbox + "/executions",
+                Http.JSON
+                        .createObjectNode()
+                        .put("command", command)
+                        .put("wait", true)
+                        .put("timeout_seconds", 60)
+                        .toString());
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.json();
     }
@@ -52,15 +58,24 @@ class NativeMicrovmIT {
 
     @Test
     void theGuestHasItsOwnKernelAndNoNetwork() {
-        String out = run("uname -r; ls /sys/class/net | tr '\\n' ' '").get("stdout").asText();
+        String out =
+                run("uname -r; ls /sys/class/net | tr '\\n' ' '").get("stdout").asText();
         assertThat(out).contains("lo").doesNotContain("eth0");
     }
 
     @Test
     void stopAndStartKeepTheWorkspace() {
         run("echo kept > /workspace/vm.txt");
-        assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/stop", "").json().get("state").asText()).isEqualTo("stopped");
-        assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/start", "").json().get("state").asText()).isEqualTo("running");
+        assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/stop", "")
+                        .json()
+                        .get("state")
+                        .asText())
+                .isEqualTo("stopped");
+        assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/start", "")
+                        .json()
+                        .get("state")
+                        .asText())
+                .isEqualTo("running");
         assertThat(run("cat /workspace/vm.txt").get("stdout").asText()).isEqualTo("kept\n");
     }
 }

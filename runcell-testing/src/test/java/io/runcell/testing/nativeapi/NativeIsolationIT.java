@@ -33,7 +33,9 @@ class NativeIsolationIT {
 
     @Test
     void cannotReachTheNetwork() {
-        String out = api.stdout(sandbox, """
+        String out = api.stdout(
+                sandbox,
+                """
                 python3 - <<'PY'
                 import socket
                 for target in [("1.1.1.1", 53), ("10.0.0.1", 80)]:
@@ -48,7 +50,8 @@ class NativeIsolationIT {
                 PY
                 ls /sys/class/net 2>/dev/null || cat /proc/net/dev""");
         assertThat(out).doesNotContain("CONNECTED").doesNotContain("RESOLVED").contains("no dns");
-        assertThat(out.lines().filter(l -> l.contains("eth") || l.contains("ens"))).isEmpty();
+        assertThat(out.lines().filter(l -> l.contains("eth") || l.contains("ens")))
+                .isEmpty();
     }
 
     @Test
@@ -63,8 +66,10 @@ class NativeIsolationIT {
     void cannotReadRootTheDataDirOrAnotherWorkspace() throws Exception {
         api.run(other, "echo secret-of-other > /workspace/mine.txt");
         String dataDir = server.dataDir().toString();
-        String out = api.stdout(sandbox, "ls /root 2>&1; cat " + dataDir + "/admin.key 2>&1; "
-                + "find / -name mine.txt 2>/dev/null; cat /etc/shadow 2>&1; echo end");
+        String out = api.stdout(
+                sandbox,
+                "ls /root 2>&1; cat " + dataDir + "/admin.key 2>&1; "
+                        + "find / -name mine.txt 2>/dev/null; cat /etc/shadow 2>&1; echo end");
         assertThat(out).doesNotContain("secret-of-other").doesNotContain("rc_").contains("end");
         assertThat(out).contains("No such file");
         assertThat(Files.readString(server.dataDir().resolve("admin.key"))).startsWith("rc_");
@@ -72,15 +77,25 @@ class NativeIsolationIT {
 
     @Test
     void writesOutsideWorkspaceAndTmpFail() {
-        String out = api.stdout(sandbox, "for f in /x /usr/x /etc/x /var/x /proc/sys/kernel/hostname /workspace/ok /tmp/ok; do "
-                + "(echo 1 > $f) 2>/dev/null && echo \"WROTE $f\" || echo \"denied $f\"; done");
+        String out = api.stdout(
+                sandbox,
+                "for f in /x /usr/x /etc/x /var/x /proc/sys/kernel/hostname /workspace/ok /tmp/ok; do "
+                        + "(echo 1 > $f) 2>/dev/null && echo \"WROTE $f\" || echo \"denied $f\"; done");
         assertThat(out).contains("WROTE /workspace/ok", "WROTE /tmp/ok");
-        assertThat(out).contains("denied /x", "denied /usr/x", "denied /etc/x", "denied /var/x", "denied /proc/sys/kernel/hostname");
+        assertThat(out)
+                .contains(
+                        "denied /x",
+                        "denied /usr/x",
+                        "denied /etc/x",
+                        "denied /var/x",
+                        "denied /proc/sys/kernel/hostname");
     }
 
     @Test
     void runsUnprivilegedWithoutCapabilitiesOrNestedNamespaces() {
-        JsonNode rec = api.run(sandbox, "id -u; grep -E '^Cap(Eff|Prm|Bnd)' /proc/self/status; unshare -U true && echo NESTED || echo no-userns");
+        JsonNode rec = api.run(
+                sandbox,
+                "id -u; grep -E '^Cap(Eff|Prm|Bnd)' /proc/self/status; unshare -U true && echo NESTED || echo no-userns");
         String out = rec.get("stdout").asText();
         int uid = Integer.parseInt(out.lines().findFirst().orElseThrow().strip());
         assertThat(uid).isNotZero().isGreaterThanOrEqualTo(200_000);

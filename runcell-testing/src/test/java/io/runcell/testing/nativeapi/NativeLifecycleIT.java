@@ -35,7 +35,8 @@ class NativeLifecycleIT {
     void filesAndBackgroundProcessesPersistBetweenExecutions() {
         String s = api.createSandbox("{}");
         api.run(s, "echo kept > /workspace/note.txt; nohup sleep 300 >/dev/null 2>&1 &");
-        assertThat(api.stdout(s, "cat note.txt; pgrep -x sleep >/dev/null && echo sleeping")).isEqualTo("kept\nsleeping\n");
+        assertThat(api.stdout(s, "cat note.txt; pgrep -x sleep >/dev/null && echo sleeping"))
+                .isEqualTo("kept\nsleeping\n");
     }
 
     @Test
@@ -50,11 +51,22 @@ class NativeLifecycleIT {
     void stopKeepsTheWorkspaceAndStartResumesIt() {
         String s = api.createSandbox("{}");
         api.run(s, "echo survives > /workspace/f.txt");
-        assertThat(api.http.post("/runcell/v1/sandboxes/" + s + "/stop", "").json().get("state").asText()).isEqualTo("stopped");
-        Http.Response whileStopped = api.http.post("/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"true\"}");
+        assertThat(api.http
+                        .post("/runcell/v1/sandboxes/" + s + "/stop", "")
+                        .json()
+                        .get("state")
+                        .asText())
+                .isEqualTo("stopped");
+        Http.Response whileStopped =
+                api.http.post("/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"true\"}");
         assertThat(whileStopped.status()).isEqualTo(409);
         assertThat(whileStopped.json().get("code").asText()).isEqualTo("sandbox_not_running");
-        assertThat(api.http.post("/runcell/v1/sandboxes/" + s + "/start", "").json().get("state").asText()).isEqualTo("running");
+        assertThat(api.http
+                        .post("/runcell/v1/sandboxes/" + s + "/start", "")
+                        .json()
+                        .get("state")
+                        .asText())
+                .isEqualTo("running");
         assertThat(api.stdout(s, "cat /workspace/f.txt")).isEqualTo("survives\n");
     }
 
@@ -71,8 +83,8 @@ class NativeLifecycleIT {
     @Test
     void asyncExecutionShowsPartialOutputThenTheFinalRecord() {
         String s = api.createSandbox("{}");
-        Http.Response started = api.http.post("/runcell/v1/sandboxes/" + s + "/executions",
-                "{\"command\":\"echo first; sleep 2; echo second\"}");
+        Http.Response started = api.http.post(
+                "/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"echo first; sleep 2; echo second\"}");
         assertThat(started.status()).isEqualTo(202);
         String location = started.header("location");
         assertThat(location).startsWith("/runcell/v1/executions/exe_");
@@ -81,31 +93,41 @@ class NativeLifecycleIT {
             assertThat(rec.get("status").asText()).isEqualTo("running");
             assertThat(rec.get("stdout").asText()).isEqualTo("first\n");
         });
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(api.http.get(location).json().get("status").asText()).isEqualTo("succeeded"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                        api.http.get(location).json().get("status").asText())
+                .isEqualTo("succeeded"));
         assertThat(api.http.get(location).json().get("stdout").asText()).isEqualTo("first\nsecond\n");
     }
 
     @Test
     void eventsStreamOutputThenExit() {
         String s = api.createSandbox("{}");
-        Http.Response started = api.http.post("/runcell/v1/sandboxes/" + s + "/executions",
-                "{\"command\":\"echo one; sleep 1; echo two >&2\"}");
+        Http.Response started = api.http.post(
+                "/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"echo one; sleep 1; echo two >&2\"}");
         String id = started.json().get("id").asText();
         Http.Response events = api.http.get("/runcell/v1/executions/" + id + "/events");
         assertThat(events.status()).isEqualTo(200);
         assertThat(events.header("content-type")).startsWith("text/event-stream");
         String body = events.body();
-        assertThat(body).contains("event:stdout").contains("{\"data\":\"one\\n\"}")
-                .contains("event:stderr").contains("{\"data\":\"two\\n\"}").contains("event:exit");
+        assertThat(body)
+                .contains("event:stdout")
+                .contains("{\"data\":\"one\\n\"}")
+                .contains("event:stderr")
+                .contains("{\"data\":\"two\\n\"}")
+                .contains("event:exit");
         assertThat(body.indexOf("event:exit")).isGreaterThan(body.indexOf("event:stderr"));
     }
 
     @Test
     void cancelKillsARunningExecution() {
         String s = api.createSandbox("{}");
-        String id = api.http.post("/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"sleep 300\"}").json().get("id").asText();
-        JsonNode rec = api.http.post("/runcell/v1/executions/" + id + "/cancel", "").json();
+        String id = api.http
+                .post("/runcell/v1/sandboxes/" + s + "/executions", "{\"command\":\"sleep 300\"}")
+                .json()
+                .get("id")
+                .asText();
+        JsonNode rec =
+                api.http.post("/runcell/v1/executions/" + id + "/cancel", "").json();
         assertThat(rec.get("status").asText()).isEqualTo("cancelled");
     }
 
@@ -114,7 +136,10 @@ class NativeLifecycleIT {
         String s = api.createSandbox("{}");
         api.run(s, "echo a");
         api.run(s, "echo b");
-        JsonNode list = api.http.get("/runcell/v1/sandboxes/" + s + "/executions").json().get("data");
+        JsonNode list = api.http
+                .get("/runcell/v1/sandboxes/" + s + "/executions")
+                .json()
+                .get("data");
         assertThat(list).hasSize(2);
         assertThat(list.get(0).get("stdout").asText()).isEqualTo("b\n");
         assertThat(list.get(0).get("seq").asLong()).isEqualTo(2);

@@ -40,8 +40,8 @@ class NativeLimitsIT {
     void forkBombIsContainedAndTheServerStaysResponsive() {
         String s = api.createSandbox("{\"pids_max\": 64}");
         // the bomb outlives its first shell, so only the timeout's process-tree kill can end it
-        CompletableFuture<JsonNode> bomb = CompletableFuture.supplyAsync(() ->
-                api.run(s, "bomb() { bomb | bomb & }; bomb; sleep 30", 3));
+        CompletableFuture<JsonNode> bomb =
+                CompletableFuture.supplyAsync(() -> api.run(s, "bomb() { bomb | bomb & }; bomb; sleep 30", 3));
         // while the bomb runs, the API still answers and another sandbox still executes
         String other = api.createSandbox("{}");
         assertThat(api.stdout(other, "echo alive")).isEqualTo("alive\n");
@@ -58,7 +58,9 @@ class NativeLimitsIT {
         JsonNode rec = api.run(s, "sleep 1000 & sleep 1000; echo never", 1);
         assertThat(rec.get("status").asText()).isEqualTo("timed_out");
         assertThat(rec.get("stdout").asText()).doesNotContain("never");
-        assertThat(api.stdout(s, "ps -eo args= | grep -c '^sleep 1000$' || true").strip()).isEqualTo("0");
+        assertThat(api.stdout(s, "ps -eo args= | grep -c '^sleep 1000$' || true")
+                        .strip())
+                .isEqualTo("0");
     }
 
     @Test

@@ -25,13 +25,25 @@ class NativeRestartIT {
             ForkedServer first = ForkedServer.start(dir, Map.of());
             try {
                 Http api = first.http().bearer(first.adminKey());
-                sandbox = api.post("/runcell/v1/sandboxes", "{}").json().get("id").asText();
-                api.post("/runcell/v1/sandboxes/" + sandbox + "/executions", "{\"command\":\"echo saved > f.txt\",\"wait\":true}");
-                execution = api.post("/runcell/v1/sandboxes/" + sandbox + "/executions",
-                        "{\"command\":\"echo partial; sleep 600\"}").json().get("id").asText();
+                sandbox =
+                        api.post("/runcell/v1/sandboxes", "{}").json().get("id").asText();
+                api.post(
+                        "/runcell/v1/sandboxes/" + sandbox + "/executions",
+                        "{\"command\":\"echo saved > f.txt\",\"wait\":true}");
+                execution = api.post(
+                                "/runcell/v1/sandboxes/" + sandbox + "/executions",
+                                "{\"command\":\"echo partial; sleep 600\"}")
+                        .json()
+                        .get("id")
+                        .asText();
                 // wait until the partial output has been flushed to the store
-                await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ofMillis(700)).until(() ->
-                        api.get("/runcell/v1/executions/" + execution).json().get("stdout").asText().equals("partial\n"));
+                await().atMost(Duration.ofSeconds(10))
+                        .pollDelay(Duration.ofMillis(700))
+                        .until(() -> api.get("/runcell/v1/executions/" + execution)
+                                .json()
+                                .get("stdout")
+                                .asText()
+                                .equals("partial\n"));
                 Thread.sleep(1200);
             } finally {
                 first.kill();
@@ -44,9 +56,20 @@ class NativeRestartIT {
                 JsonNode rec = api.get("/runcell/v1/executions/" + execution).json();
                 assertThat(rec.get("status").asText()).isEqualTo("lost");
                 assertThat(rec.get("stdout").asText()).isEqualTo("partial\n");
-                assertThat(api.get("/runcell/v1/sandboxes/" + sandbox).json().get("state").asText()).isEqualTo("stopped");
-                assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/start", "").json().get("state").asText()).isEqualTo("running");
-                JsonNode cat = api.post("/runcell/v1/sandboxes/" + sandbox + "/executions", "{\"command\":\"cat f.txt\",\"wait\":true}").json();
+                assertThat(api.get("/runcell/v1/sandboxes/" + sandbox)
+                                .json()
+                                .get("state")
+                                .asText())
+                        .isEqualTo("stopped");
+                assertThat(api.post("/runcell/v1/sandboxes/" + sandbox + "/start", "")
+                                .json()
+                                .get("state")
+                                .asText())
+                        .isEqualTo("running");
+                JsonNode cat = api.post(
+                                "/runcell/v1/sandboxes/" + sandbox + "/executions",
+                                "{\"command\":\"cat f.txt\",\"wait\":true}")
+                        .json();
                 assertThat(cat.get("stdout").asText()).isEqualTo("saved\n");
             }
         } finally {
@@ -58,7 +81,9 @@ class NativeRestartIT {
         try (var procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+")).noneMatch(p -> {
                 try {
-                    return new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ').contains(text);
+                    return new String(Files.readAllBytes(p.resolve("cmdline")))
+                            .replace('\0', ' ')
+                            .contains(text);
                 } catch (Exception e) {
                     return false;
                 }

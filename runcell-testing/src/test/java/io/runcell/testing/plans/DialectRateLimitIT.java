@@ -21,9 +21,14 @@ class DialectRateLimitIT {
     static void start() {
         server = TestServer.start();
         admin = server.http().bearer(server.adminKey());
-        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"limited\",\"plan\":\"free\"}").json().get("id").asText();
+        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"limited\",\"plan\":\"free\"}")
+                .json()
+                .get("id")
+                .asText();
         String key = admin.post("/runcell/v1/accounts/" + id + "/keys", "{\"scopes\":[\"read:vm\",\"write:vm\"]}")
-                .json().get("key").asText();
+                .json()
+                .get("key")
+                .asText();
         free = server.http().bearer(key);
         Http.Response created = free.post("/runcell/v1/sandboxes", "{}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -48,7 +53,10 @@ class DialectRateLimitIT {
 
     @Test
     void vastAnswersWithTheEndpointsThreshold() {
-        long number = PlansIT.past429(() -> free.get("/runcell/v1/sandboxes/" + sandbox)).json().get("number").asLong();
+        long number = PlansIT.past429(() -> free.get("/runcell/v1/sandboxes/" + sandbox))
+                .json()
+                .get("number")
+                .asLong();
         Http.Response r = until429(() -> free.put("/api/v0/instances/command/" + number + "/", "{\"command\":\"ls\"}"));
         assertThat(r.json().get("detail").asText()).matches("API requests too frequent endpoint threshold=\\d+\\.\\d+");
         assertThat(r.json().size()).isEqualTo(1);

@@ -37,8 +37,8 @@ class PlansIT {
         Http.Response r = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\",\"plan\":\"" + plan + "\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         String id = r.json().get("id").asText();
-        Http.Response k = admin.post("/runcell/v1/accounts/" + id + "/keys",
-                "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}");
+        Http.Response k = admin.post(
+                "/runcell/v1/accounts/" + id + "/keys", "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}");
         assertThat(k.status()).as(k.body()).isEqualTo(201);
         return new Account(id, server.http().bearer(k.json().get("key").asText()));
     }
@@ -46,10 +46,12 @@ class PlansIT {
     /** Retries while the answer is 429 (waiting for the bucket to refill is not what these steps test). */
     static Http.Response past429(java.util.function.Supplier<Http.Response> call) {
         AtomicReference<Http.Response> last = new AtomicReference<>();
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            last.set(call.get());
-            return last.get().status() != 429;
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    last.set(call.get());
+                    return last.get().status() != 429;
+                });
         return last.get();
     }
 
@@ -111,7 +113,9 @@ class PlansIT {
         int expected = accepted;
         Http.Response list = past429(() -> a.http().get(path));
         assertThat(list.status()).isEqualTo(200);
-        assertThat(list.json().get("data").size()).as("only accepted executions have records").isEqualTo(expected);
+        assertThat(list.json().get("data").size())
+                .as("only accepted executions have records")
+                .isEqualTo(expected);
     }
 
     @Test
@@ -137,11 +141,16 @@ class PlansIT {
     @Test
     void planLimitsOnSizesAndLifetimeAreEnforced() {
         Account a = account("free-size", "free");
-        JsonNode m = problem(past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"memory_mb\": 1024}")), 400, "invalid_request");
+        JsonNode m = problem(
+                past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"memory_mb\": 1024}")), 400, "invalid_request");
         assertThat(m.get("errors").get(0).get("pointer").asText()).isEqualTo("/memory_mb");
-        JsonNode v = problem(past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"vcpus\": 2}")), 400, "invalid_request");
+        JsonNode v = problem(
+                past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"vcpus\": 2}")), 400, "invalid_request");
         assertThat(v.get("errors").get(0).get("pointer").asText()).isEqualTo("/vcpus");
-        JsonNode l = problem(past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"lifetime_seconds\": 7200}")), 400, "invalid_request");
+        JsonNode l = problem(
+                past429(() -> a.http().post("/runcell/v1/sandboxes", "{\"lifetime_seconds\": 7200}")),
+                400,
+                "invalid_request");
         assertThat(l.get("errors").get(0).get("pointer").asText()).isEqualTo("/lifetime_seconds");
         // without a lifetime the free plan's default (its maximum) applies
         Http.Response ok = past429(() -> a.http().post("/runcell/v1/sandboxes", "{}"));
@@ -171,7 +180,8 @@ class PlansIT {
 
     @Test
     void adminsCreateAndChangePlansOthersMayNot() {
-        Http.Response created = admin.post("/runcell/v1/plans",
+        Http.Response created = admin.post(
+                "/runcell/v1/plans",
                 "{\"name\":\"tiny\",\"exec_rate_per_second\":0.5,\"max_sandboxes\":1,\"command_allowlist\":[\"ls\"]}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().get("exec_rate_per_second").asDouble()).isEqualTo(0.5);
@@ -181,7 +191,8 @@ class PlansIT {
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.json().get("max_sandboxes").asInt()).isEqualTo(3);
         assertThat(changed.json().get("exec_rate_per_second").asDouble()).isEqualTo(0.5);
-        JsonNode bad = problem(admin.put("/runcell/v1/plans/tiny", "{\"default_memory_mb\":99999}"), 400, "invalid_request");
+        JsonNode bad =
+                problem(admin.put("/runcell/v1/plans/tiny", "{\"default_memory_mb\":99999}"), 400, "invalid_request");
         assertThat(bad.get("errors").get(0).get("pointer").asText()).isEqualTo("/default_memory_mb");
         problem(admin.put("/runcell/v1/plans/nope", "{}"), 404, "plan_not_found");
 

@@ -61,7 +61,8 @@ class VaultsIT {
     }
 
     static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -76,8 +77,11 @@ class VaultsIT {
         assertThat(created.json().get("secret_names").toString()).isEqualTo("[\"A_TOKEN\",\"B_TOKEN\"]");
         assertThat(created.body()).doesNotContain("aaaaaaaa");
 
-        assertThat(alice.put("/runcell/v1/vaults/" + id + "/secrets/C_TOKEN", "{\"value\":\"cccccccc\"}").status()).isEqualTo(204);
-        assertThat(alice.delete("/runcell/v1/vaults/" + id + "/secrets/A_TOKEN").status()).isEqualTo(204);
+        assertThat(alice.put("/runcell/v1/vaults/" + id + "/secrets/C_TOKEN", "{\"value\":\"cccccccc\"}")
+                        .status())
+                .isEqualTo(204);
+        assertThat(alice.delete("/runcell/v1/vaults/" + id + "/secrets/A_TOKEN").status())
+                .isEqualTo(204);
         Http.Response got = alice.get("/runcell/v1/vaults/" + id);
         assertThat(got.json().get("secret_names").toString()).isEqualTo("[\"B_TOKEN\",\"C_TOKEN\"]");
         Http.Response list = alice.get("/runcell/v1/vaults");
@@ -85,8 +89,12 @@ class VaultsIT {
 
         assertThat(bob.get("/runcell/v1/vaults/" + id).status()).isEqualTo(404);
         assertThat(bob.get("/runcell/v1/vaults").body()).doesNotContain(id);
-        assertThat(bob.put("/runcell/v1/vaults/" + id + "/secrets/X", "{\"value\":\"y\"}").status()).isEqualTo(404);
-        assertThat(alice.put("/runcell/v1/vaults/" + id + "/secrets/1bad", "{\"value\":\"y\"}").status()).isEqualTo(400);
+        assertThat(bob.put("/runcell/v1/vaults/" + id + "/secrets/X", "{\"value\":\"y\"}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(alice.put("/runcell/v1/vaults/" + id + "/secrets/1bad", "{\"value\":\"y\"}")
+                        .status())
+                .isEqualTo(400);
 
         assertThat(alice.delete("/runcell/v1/vaults/" + id).status()).isEqualTo(204);
         assertThat(alice.get("/runcell/v1/vaults/" + id).status()).isEqualTo(404);
@@ -97,32 +105,54 @@ class VaultsIT {
         String v = vault(alice, "inject", "SECRET", VALUE);
         String s = sandbox(alice);
 
-        JsonNode check = run(alice, s, "[ \"$SECRET\" = '" + "correct horse battery staple 4" + "'2 ] && echo match; "
-                + "printf %s \"$SECRET\" | sha256sum | cut -d' ' -f1", v);
+        JsonNode check = run(
+                alice,
+                s,
+                "[ \"$SECRET\" = '" + "correct horse battery staple 4" + "'2 ] && echo match; "
+                        + "printf %s \"$SECRET\" | sha256sum | cut -d' ' -f1",
+                v);
         assertThat(check.get("stdout").asText()).isEqualTo("match\n" + sha256(VALUE) + "\n");
 
         assertThat(run(alice, s, "echo $SECRET", v).get("stdout").asText()).isEqualTo("[REDACTED:SECRET]\n");
-        assertThat(run(alice, s, "echo \"$SECRET\" >&2", v).get("stderr").asText()).isEqualTo("[REDACTED:SECRET]\n");
+        assertThat(run(alice, s, "echo \"$SECRET\" >&2", v).get("stderr").asText())
+                .isEqualTo("[REDACTED:SECRET]\n");
         String env = run(alice, s, "env", v).get("stdout").asText();
         assertThat(env).contains("SECRET=[REDACTED:SECRET]").doesNotContain(VALUE);
-        assertThat(run(alice, s, "printf %s \"$SECRET\" | base64", v).get("stdout").asText()).isEqualTo("[REDACTED:SECRET]\n");
-        assertThat(run(alice, s, "echo \"$SECRET\" | base64", v).get("stdout").asText()).isEqualTo("[REDACTED:SECRET]\n");
-        assertThat(run(alice, s, "python3 -c 'import os,urllib.parse;print(urllib.parse.quote(os.environ[\"SECRET\"]))'", v)
-                .get("stdout").asText()).isEqualTo("[REDACTED:SECRET]\n");
+        assertThat(run(alice, s, "printf %s \"$SECRET\" | base64", v)
+                        .get("stdout")
+                        .asText())
+                .isEqualTo("[REDACTED:SECRET]\n");
+        assertThat(run(alice, s, "echo \"$SECRET\" | base64", v).get("stdout").asText())
+                .isEqualTo("[REDACTED:SECRET]\n");
+        assertThat(run(
+                                alice,
+                                s,
+                                "python3 -c 'import os,urllib.parse;print(urllib.parse.quote(os.environ[\"SECRET\"]))'",
+                                v)
+                        .get("stdout")
+                        .asText())
+                .isEqualTo("[REDACTED:SECRET]\n");
 
         // the same sandbox without the vault: nothing
-        assertThat(run(alice, s, "echo \"${SECRET:-unset}\"; env | grep -c SECRET || true", null).get("stdout").asText())
+        assertThat(run(alice, s, "echo \"${SECRET:-unset}\"; env | grep -c SECRET || true", null)
+                        .get("stdout")
+                        .asText())
                 .isEqualTo("unset\n0\n");
         // nor in the sandbox's own record
-        assertThat(alice.get("/runcell/v1/sandboxes/" + s).body()).doesNotContain(VALUE).doesNotContain("SECRET");
+        assertThat(alice.get("/runcell/v1/sandboxes/" + s).body())
+                .doesNotContain(VALUE)
+                .doesNotContain("SECRET");
     }
 
     @Test
     void aValueSplitAcrossWritesIsRedactedInPollsAndInTheEventStream() {
         String v = vault(alice, "stream", "SECRET", VALUE);
         String s = sandbox(alice);
-        var body = Http.JSON.createObjectNode()
-                .put("command", "sleep 1; printf %s \"${SECRET:0:10}\"; sleep 0.5; printf '%s\\n' \"${SECRET:10}\"; sleep 0.3")
+        var body = Http.JSON
+                .createObjectNode()
+                .put(
+                        "command",
+                        "sleep 1; printf %s \"${SECRET:0:10}\"; sleep 0.5; printf '%s\\n' \"${SECRET:10}\"; sleep 0.3")
                 .put("wait", false);
         body.putArray("vault_ids").add(v);
         Http.Response started = alice.post("/runcell/v1/sandboxes/" + s + "/executions", body.toString());
@@ -138,7 +168,10 @@ class VaultsIT {
                 event = line.substring(6).strip();
             } else if (line.startsWith("data:") && "stdout".equals(event)) {
                 try {
-                    streamed.append(Http.JSON.readTree(line.substring(5).strip()).get("data").asText());
+                    streamed.append(Http.JSON
+                            .readTree(line.substring(5).strip())
+                            .get("data")
+                            .asText());
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
@@ -165,9 +198,15 @@ class VaultsIT {
         assertThat(r.body()).doesNotContain("bob-value-123");
         var unknown = Http.JSON.createObjectNode().put("command", "env").put("wait", true);
         unknown.putArray("vault_ids").add("vlt_01jz0000000000000000000000");
-        assertThat(alice.post("/runcell/v1/sandboxes/" + s + "/executions", unknown.toString()).status()).isEqualTo(400);
+        assertThat(alice.post("/runcell/v1/sandboxes/" + s + "/executions", unknown.toString())
+                        .status())
+                .isEqualTo(400);
         // nothing ran
-        assertThat(alice.get("/runcell/v1/sandboxes/" + s + "/executions").json().get("data").size()).isZero();
+        assertThat(alice.get("/runcell/v1/sandboxes/" + s + "/executions")
+                        .json()
+                        .get("data")
+                        .size())
+                .isZero();
     }
 
     @Test
@@ -186,13 +225,15 @@ class VaultsIT {
         assertThat(server.dataDir().resolve("runcell.db")).exists();
 
         String keyBefore = Files.readString(server.dataDir().resolve("master.key"));
-        assertThat(alice.post("/runcell/v1/admin/master-key/rotate", "{}").status()).isEqualTo(403);
+        assertThat(alice.post("/runcell/v1/admin/master-key/rotate", "{}").status())
+                .isEqualTo(403);
         Http.Response rotated = admin.post("/runcell/v1/admin/master-key/rotate", "{}");
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         assertThat(rotated.json().get("rotated_secrets").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(Files.readString(server.dataDir().resolve("master.key"))).isNotEqualTo(keyBefore);
 
-        JsonNode after = run(alice, s, "[ \"$DISK_SECRET\" = \"$(printf %s " + "'" + plaintext + "')\" ] && echo same", v);
+        JsonNode after =
+                run(alice, s, "[ \"$DISK_SECRET\" = \"$(printf %s " + "'" + plaintext + "')\" ] && echo same", v);
         // the command text holds the value, so the comparison is all that is checked here
         assertThat(after.get("stdout").asText()).isEqualTo("same\n");
     }

@@ -43,14 +43,16 @@ class VastExecuteIT {
     }
 
     private static Http.Response execute(long id, String command) {
-        return user.put("/api/v0/instances/command/" + id + "/",
+        return user.put(
+                "/api/v0/instances/command/" + id + "/",
                 Http.JSON.createObjectNode().put("command", command).toString());
     }
 
     private static String resultOf(JsonNode answer) {
         String url = answer.get("result_url").asText();
         Http anonymous = new Http(server.url());
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> anonymous.get(url).status() == 200);
         Http.Response r = anonymous.get(url);
         assertThat(r.header("content-type")).startsWith("text/plain");
@@ -65,7 +67,8 @@ class VastExecuteIT {
         JsonNode b = r.json();
         assertThat(b.get("success").asBoolean()).isTrue();
         assertThat(b.get("writeable_path").asText()).isEqualTo("/workspace");
-        assertThat(b.get("msg").asText()).isEqualTo("Command is executing, wait a few seconds and then view the result_url");
+        assertThat(b.get("msg").asText())
+                .isEqualTo("Command is executing, wait a few seconds and then view the result_url");
         assertThat(b.get("result_url").asText()).startsWith(server.url() + "/api/v0/results/");
         assertThat(b.size()).isEqualTo(4);
         assertThat(resultOf(b)).isEqualTo(".\n..\n");
@@ -84,22 +87,31 @@ class VastExecuteIT {
 
     @Test
     void resultUrlIsAbsoluteFromTheHostHeaderAndUnguessable() {
-        Http.Response r = user.send("PUT", "/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}",
+        Http.Response r = user.send(
+                "PUT",
+                "/api/v0/instances/command/" + instance + "/",
+                "{\"command\":\"ls\"}",
                 Map.of("Content-Type", "application/json"));
         String url = r.json().get("result_url").asText();
-        assertThat(url).matches("http://127\\.0\\.0\\.1:" + server.port() + "/api/v0/results/exe_[0-9a-z]{26}\\.\\d+\\.[A-Za-z0-9_-]{43}");
+        assertThat(url)
+                .matches("http://127\\.0\\.0\\.1:" + server.port()
+                        + "/api/v0/results/exe_[0-9a-z]{26}\\.\\d+\\.[A-Za-z0-9_-]{43}");
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 3; i++) {
-            assertThat(seen.add(execute(instance, "ls").json().get("result_url").asText())).isTrue();
+            assertThat(seen.add(execute(instance, "ls").json().get("result_url").asText()))
+                    .isTrue();
         }
         String token = url.substring(url.lastIndexOf('/') + 1);
         String[] parts = token.split("\\.");
         Http anonymous = new Http(server.url());
         resultOf(r.json());
         for (String forged : new String[] {
-                parts[0] + "." + parts[1] + "." + "A".repeat(43),
-                parts[0] + "." + (Long.parseLong(parts[1]) + 1) + "." + parts[2],
-                parts[0], "nothing", parts[0] + "." + parts[1]}) {
+            parts[0] + "." + parts[1] + "." + "A".repeat(43),
+            parts[0] + "." + (Long.parseLong(parts[1]) + 1) + "." + parts[2],
+            parts[0],
+            "nothing",
+            parts[0] + "." + parts[1]
+        }) {
             Http.Response f = anonymous.get("/api/v0/results/" + forged);
             assertThat(f.status()).as(forged).isEqualTo(404);
             assertThat(f.body()).isEqualTo("Not Found\n");
@@ -114,30 +126,61 @@ class VastExecuteIT {
         String executionId = url.substring(url.lastIndexOf('/') + 1).split("\\.")[0];
         byte[] secret = Files.readAllBytes(server.dataDir().resolve("result-links.key"));
         assertThat(Files.getPosixFilePermissions(server.dataDir().resolve("result-links.key")))
-                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         Http anonymous = new Http(server.url());
         long now = Instant.now().getEpochSecond();
-        assertThat(anonymous.get("/api/v0/results/" + sign(secret, executionId, now + 60)).status()).isEqualTo(200);
-        assertThat(anonymous.get("/api/v0/results/" + sign(secret, executionId, now - 1)).status()).isEqualTo(404);
+        assertThat(anonymous
+                        .get("/api/v0/results/" + sign(secret, executionId, now + 60))
+                        .status())
+                .isEqualTo(200);
+        assertThat(anonymous
+                        .get("/api/v0/results/" + sign(secret, executionId, now - 1))
+                        .status())
+                .isEqualTo(404);
     }
 
     private static String sign(byte[] secret, String executionId, long expiry) throws Exception {
         String payload = executionId + "." + expiry;
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        return payload + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        return payload + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void commandsOutsideTheAllowlistOrWithShellSyntaxAreInvalidArgs() {
-        for (String bad : new String[] {"cat /etc/passwd", "ls; id", "ls | id", "ls $(id)", "ls `id`", "ls > x",
-                "ls 'a b'", "ls *", "/bin/ls", "bash -c ls", "", "   ", "ls\nid", "ls " + "a".repeat(510)}) {
+        for (String bad : new String[] {
+            "cat /etc/passwd",
+            "ls; id",
+            "ls | id",
+            "ls $(id)",
+            "ls `id`",
+            "ls > x",
+            "ls 'a b'",
+            "ls *",
+            "/bin/ls",
+            "bash -c ls",
+            "",
+            "   ",
+            "ls\nid",
+            "ls " + "a".repeat(510)
+        }) {
             error(execute(instance, bad), 400, "invalid_args", "Invalid command given.");
         }
-        error(user.put("/api/v0/instances/command/" + instance + "/", "{}"), 400, "invalid_args", "Invalid command given.");
-        error(user.put("/api/v0/instances/command/" + instance + "/", "{\"command\": 5}"), 400, "invalid_args", "Invalid command given.");
+        error(
+                user.put("/api/v0/instances/command/" + instance + "/", "{}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
+        error(
+                user.put("/api/v0/instances/command/" + instance + "/", "{\"command\": 5}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
         assertThat(execute(instance, "ls " + "a".repeat(509)).status()).isEqualTo(200);
     }
 
@@ -146,17 +189,25 @@ class VastExecuteIT {
         error(execute(999_999, "ls"), 400, "invalid_container_id", null);
         error(user.put("/api/v0/instances/command/abc/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", null);
         Http other = server.http().bearer(VastFixture.account(server, "vast-exec-other")[1]);
-        error(other.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", null);
+        error(
+                other.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
+                400,
+                "invalid_container_id",
+                null);
     }
 
     @Test
     void stoppedFailedAndDestroyedInstancesCannotExecute() {
         long stopped = VastFixture.create(user, "stopped");
-        assertThat(user.put("/api/v0/instances/" + stopped + "/", "{\"state\":\"stopped\"}").status()).isEqualTo(200);
+        assertThat(user.put("/api/v0/instances/" + stopped + "/", "{\"state\":\"stopped\"}")
+                        .status())
+                .isEqualTo(200);
         error(execute(stopped, "ls"), 400, "invalid_container", null);
 
         long failed = VastFixture.create(user, "failed");
-        assertThat(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"stopped\"}").status()).isEqualTo(200);
+        assertThat(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"stopped\"}")
+                        .status())
+                .isEqualTo(200);
         VastFixture.markFailed(server, failed);
         assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
         error(execute(failed, "ls"), 400, "invalid_container", null);
@@ -171,17 +222,32 @@ class VastExecuteIT {
     @Test
     void authFailuresBlockedAccountsAndMalformedJson() {
         Http anonymous = new Http(server.url());
-        error(anonymous.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"), 401, "auth_error", "Invalid user key");
-        error(anonymous.bearer("wrong").put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
-                401, "auth_error", "Invalid user key");
-        assertThat(anonymous.put("/api/v0/instances/command/" + instance + "/?api_key=" + key, "{\"command\":\"ls\"}").status())
+        error(
+                anonymous.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
+                401,
+                "auth_error",
+                "Invalid user key");
+        error(
+                anonymous.bearer("wrong").put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
+                401,
+                "auth_error",
+                "Invalid user key");
+        assertThat(anonymous
+                        .put("/api/v0/instances/command/" + instance + "/?api_key=" + key, "{\"command\":\"ls\"}")
+                        .status())
                 .isEqualTo(200);
-        error(user.put("/api/v0/instances/command/" + instance + "/", "{\"command\": "), 483, "invalid_args", "Invalid json_body");
+        error(
+                user.put("/api/v0/instances/command/" + instance + "/", "{\"command\": "),
+                483,
+                "invalid_args",
+                "Invalid json_body");
 
         String[] blocked = VastFixture.account(server, "vast-blocked");
         Http b = server.http().bearer(blocked[1]);
         long id = VastFixture.create(b, null);
-        server.http().bearer(server.adminKey()).put("/runcell/v1/accounts/" + blocked[0] + "/blocked", "{\"blocked\":true}");
+        server.http()
+                .bearer(server.adminKey())
+                .put("/runcell/v1/accounts/" + blocked[0] + "/blocked", "{\"blocked\":true}");
         Http.Response r = b.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls\"}");
         error(r, 403, "blacklisted", null);
     }

@@ -47,9 +47,16 @@ final class VastFixture {
     /** Creates an account and returns {id, key}. */
     static String[] account(TestServer server, String name) {
         Http admin = server.http().bearer(server.adminKey());
-        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\"}").json().get("id").asText();
-        String key = admin.post("/runcell/v1/accounts/" + id + "/keys", "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
-                .json().get("key").asText();
+        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post(
+                        "/runcell/v1/accounts/" + id + "/keys",
+                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
         return new String[] {id, key};
     }
 

@@ -39,9 +39,11 @@ class VastInstancesIT {
 
     @Test
     void createShowsTheInstanceWithTheFieldsTheClientsRead() {
-        Http.Response r = user.put("/api/v0/asks/555/", "{\"client_id\":\"me\",\"image\":\"debian:12\",\"disk\":8.0,"
-                + "\"label\":\"web\",\"env\":{\"FOO\":\"bar\",\"-p 8080:8080\":\"1\"},\"price\":null,\"onstart\":\"echo hi\","
-                + "\"runtype\":\"ssh\",\"unknown_field\":[1,2]}");
+        Http.Response r = user.put(
+                "/api/v0/asks/555/",
+                "{\"client_id\":\"me\",\"image\":\"debian:12\",\"disk\":8.0,"
+                        + "\"label\":\"web\",\"env\":{\"FOO\":\"bar\",\"-p 8080:8080\":\"1\"},\"price\":null,\"onstart\":\"echo hi\","
+                        + "\"runtype\":\"ssh\",\"unknown_field\":[1,2]}");
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         long id = r.json().get("new_contract").asLong();
         assertThat(r.json().size()).isEqualTo(2);
@@ -61,9 +63,16 @@ class VastInstancesIT {
             assertThat(i.get(numeric).isNumber()).as(numeric).isTrue();
         }
         for (String nullable : List.of("gpu_util", "inet_up", "inet_down", "reliability2")) {
-            assertThat(i.get(nullable).isNull() || i.get(nullable).isNumber()).as(nullable).isTrue();
+            assertThat(i.get(nullable).isNull() || i.get(nullable).isNumber())
+                    .as(nullable)
+                    .isTrue();
         }
-        assertThat(user.get("/api/v0/instances/" + id).json().get("instances").get("id").asLong()).isEqualTo(id);
+        assertThat(user.get("/api/v0/instances/" + id)
+                        .json()
+                        .get("instances")
+                        .get("id")
+                        .asLong())
+                .isEqualTo(id);
     }
 
     @Test
@@ -75,7 +84,8 @@ class VastInstancesIT {
         assertThat(stopped.get("intended_status").asText()).isEqualTo("stopped");
         assertThat(manage(id, "{\"state\":\"running\"}").body()).isEqualTo("{\"success\":true}");
         assertThat(VastFixture.show(user, id).get("actual_status").asText()).isEqualTo("running");
-        assertThat(manage(id, "{\"label\":\"" + "x".repeat(1024) + "\"}").body()).isEqualTo("{\"success\":true}");
+        assertThat(manage(id, "{\"label\":\"" + "x".repeat(1024) + "\"}").body())
+                .isEqualTo("{\"success\":true}");
         assertThat(VastFixture.show(user, id).get("label").asText()).hasSize(1024);
         Http.Response both = user.put("/api/v0/instances/" + id, "{\"state\":\"stopped\",\"label\":\"both\"}");
         assertThat(both.body()).isEqualTo("{\"success\":true}");
@@ -105,24 +115,39 @@ class VastInstancesIT {
         error(other.delete("/api/v0/instances/" + id + "/"), 404, "no_such_instance", null);
         error(manage(987_654, "{\"state\":\"stopped\"}"), 404, "no_such_instance", null);
         error(user.get("/api/v0/instances/abc/"), 404, "no_such_instance", null);
-        assertThat(user.send("DELETE", "/api/v0/instances/" + id + "/", "{}", java.util.Map.of("Content-Type", "application/json"))
-                .body()).isEqualTo("{\"success\":true}");
+        assertThat(user.send(
+                                "DELETE",
+                                "/api/v0/instances/" + id + "/",
+                                "{}",
+                                java.util.Map.of("Content-Type", "application/json"))
+                        .body())
+                .isEqualTo("{\"success\":true}");
         error(user.get("/api/v0/instances/" + id + "/"), 404, "no_such_instance", null);
         error(manage(id, "{\"label\":\"x\"}"), 404, "no_such_instance", null);
-        assertThat(VastFixture.show(user, VastFixture.create(user, "still")).get("label").asText()).isEqualTo("still");
+        assertThat(VastFixture.show(user, VastFixture.create(user, "still"))
+                        .get("label")
+                        .asText())
+                .isEqualTo("still");
     }
 
     @Test
     void bulkStartAndStopApplyToEveryIdOrNone() {
         long a = VastFixture.create(user, "bulk");
         long b = VastFixture.create(user, "bulk");
-        assertThat(user.put("/api/v0/instances/", "{\"state\":\"stopped\",\"ids\":[" + a + "," + b + "]}").body())
+        assertThat(user.put("/api/v0/instances/", "{\"state\":\"stopped\",\"ids\":[" + a + "," + b + "]}")
+                        .body())
                 .isEqualTo("{\"success\":true}");
         assertThat(VastFixture.show(user, a).get("actual_status").asText()).isEqualTo("stopped");
         assertThat(VastFixture.show(user, b).get("actual_status").asText()).isEqualTo("stopped");
-        error(user.put("/api/v0/instances/", "{\"state\":\"running\",\"ids\":[" + a + ",999999]}"), 404, "no_such_instance", null);
+        error(
+                user.put("/api/v0/instances/", "{\"state\":\"running\",\"ids\":[" + a + ",999999]}"),
+                404,
+                "no_such_instance",
+                null);
         assertThat(VastFixture.show(user, a).get("actual_status").asText()).isEqualTo("stopped");
-        assertThat(user.put("/api/v0/instances", "{\"state\":\"running\",\"ids\":[" + a + "," + b + "]}").status()).isEqualTo(200);
+        assertThat(user.put("/api/v0/instances", "{\"state\":\"running\",\"ids\":[" + a + "," + b + "]}")
+                        .status())
+                .isEqualTo(200);
         assertThat(VastFixture.show(user, b).get("actual_status").asText()).isEqualTo("running");
         error(user.put("/api/v0/instances/", "{\"state\":\"running\"}"), 400, "invalid_args", null);
     }
@@ -133,7 +158,8 @@ class VastInstancesIT {
         error(anonymous.get("/api/v0/instances/?owner=me"), 401, "auth_error", "Invalid user key");
         error(anonymous.get("/api/v0/instances?owner=me&api_key=nope"), 401, "auth_error", "Invalid user key");
         error(anonymous.put("/api/v0/instances/1/", "{\"state\":\"stopped\"}"), 401, "auth_error", "Invalid user key");
-        assertThat(anonymous.get("/api/v0/instances?owner=me&api_key=" + key).status()).isEqualTo(200);
+        assertThat(anonymous.get("/api/v0/instances?owner=me&api_key=" + key).status())
+                .isEqualTo(200);
         Http.Response names = anonymous.get("/api/v0/gpu_names/unique/");
         assertThat(names.status()).isEqualTo(200);
         assertThat(names.json().get("gpu_names").isArray()).isTrue();
@@ -156,26 +182,33 @@ class VastInstancesIT {
         String token = null;
         int pages = 0;
         do {
-            String q = "?select_filters=" + enc("{}") + "&order_by=" + enc("[{\"col\":\"id\",\"dir\":\"asc\"}]") + "&limit=2"
-                    + (token == null ? "" : "&after_token=" + enc(token));
+            String q = "?select_filters=" + enc("{}") + "&order_by=" + enc("[{\"col\":\"id\",\"dir\":\"asc\"}]")
+                    + "&limit=2" + (token == null ? "" : "&after_token=" + enc(token));
             JsonNode page = pager.get("/api/v1/instances/" + q).json();
             page.get("instances").forEach(i -> seen.add(i.get("id").asLong()));
             assertThat(page.get("total_instances").asInt()).isEqualTo(5);
             assertThat(page.get("label_counts").toString()).isEqualTo("{\"even\":3,\"odd\":2}");
-            token = page.get("next_token").isNull() ? null : page.get("next_token").asText();
+            token = page.get("next_token").isNull()
+                    ? null
+                    : page.get("next_token").asText();
             pages++;
         } while (token != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).isEqualTo(ids);
 
         JsonNode filtered = pager.get("/api/v1/instances?select_filters=" + enc("{\"label\":{\"in\":[\"odd\"]}}")
-                + "&select_cols=" + enc("[\"id\",\"label\"]")).json();
+                        + "&select_cols=" + enc("[\"id\",\"label\"]"))
+                .json();
         assertThat(filtered.get("instances")).hasSize(2);
         assertThat(filtered.get("instances").get(0).size()).isEqualTo(2);
         assertThat(filtered.get("next_token").isNull()).isTrue();
         JsonNode combos = pager.get("/api/v0/instances/filters/").json().get("filters");
         assertThat(combos.get(0).get("actual_status").asText()).isEqualTo("running");
-        error(pager.get("/api/v1/instances/?select_filters=" + enc("{\"label\":{\"like\":\"x\"}}")), 400, "invalid_args", null);
+        error(
+                pager.get("/api/v1/instances/?select_filters=" + enc("{\"label\":{\"like\":\"x\"}}")),
+                400,
+                "invalid_args",
+                null);
     }
 
     private static String enc(String s) {

@@ -55,13 +55,15 @@ class VastRecordedClientsIT {
         JsonNode exchanges = doc.get("exchanges");
         for (int n = 0; n < exchanges.size(); n++) {
             JsonNode x = exchanges.get(n);
-            String where = "#" + n + " " + x.get("tag").asText() + " " + x.get("method").asText() + " " + x.get("path").asText();
+            String where = "#" + n + " " + x.get("tag").asText() + " "
+                    + x.get("method").asText() + " " + x.get("path").asText();
             String path = substitute(x.get("path").asText(), tokens);
             if (path.startsWith("/api/v0/results/")) {
                 if (x.get("status").asInt() == 404) {
                     continue; // an early poll; how many the client made depends on timing
                 }
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> http.get(path).status() == 200);
                 Http.Response r = http.get(path);
                 assertThat(r.header("content-type")).as(where).startsWith("text/plain");
@@ -70,11 +72,18 @@ class VastRecordedClientsIT {
                 continue;
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            x.get("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), substitute(h.getValue().asText(), tokens)));
+            x.get("headers")
+                    .fields()
+                    .forEachRemaining(
+                            h -> headers.put(h.getKey(), substitute(h.getValue().asText(), tokens)));
             String body = x.get("body").asText();
             Http.Response r = http.send(x.get("method").asText(), path, body.isEmpty() ? null : body, headers);
-            assertThat(r.status()).as(where + " -> " + r.body()).isEqualTo(x.get("status").asInt());
-            assertThat(r.header("content-type")).as(where).isEqualTo(x.get("content_type").asText());
+            assertThat(r.status())
+                    .as(where + " -> " + r.body())
+                    .isEqualTo(x.get("status").asInt());
+            assertThat(r.header("content-type"))
+                    .as(where)
+                    .isEqualTo(x.get("content_type").asText());
             JsonNode expected = Http.JSON.readTree(x.get("response").asText());
             JsonNode actual = r.json();
             if (expected.has("result_url")) {
@@ -106,8 +115,11 @@ class VastRecordedClientsIT {
         }
         if (expected.isObject()) {
             assertThat(actual.isObject()).as(where + " at " + at).isTrue();
-            assertThat(iterable(actual.fieldNames())).as(where + " keys at " + at).containsExactlyElementsOf(iterable(expected.fieldNames()));
-            expected.fields().forEachRemaining(e -> same(where, at + "/" + e.getKey(), e.getValue(), actual.get(e.getKey())));
+            assertThat(iterable(actual.fieldNames()))
+                    .as(where + " keys at " + at)
+                    .containsExactlyElementsOf(iterable(expected.fieldNames()));
+            expected.fields()
+                    .forEachRemaining(e -> same(where, at + "/" + e.getKey(), e.getValue(), actual.get(e.getKey())));
         } else if (expected.isArray()) {
             assertThat(actual.size()).as(where + " size at " + at).isEqualTo(expected.size());
             for (int i = 0; i < expected.size(); i++) {
