@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.runcell.core.error.FieldError;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -66,6 +67,26 @@ public final class Problem {
         res.status(Status.create(status));
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         res.send(Json.bytes(body(req, status, code, title, detail, errors)));
+    }
+
+    /** Field errors as problem items: a JSON pointer to the field and a stable code per kind. */
+    public static List<Item> items(List<FieldError> errors) {
+        return errors.stream()
+                .map(f -> new Item("/" + f.field(), f.detail(), code(f.kind())))
+                .toList();
+    }
+
+    /** The stable code of a field error kind ({@code missing_required}, {@code too_long}, ...). */
+    public static String code(FieldError.Kind kind) {
+        return switch (kind) {
+            case MISSING -> "missing_required";
+            case TOO_LONG -> "too_long";
+            case TOO_SHORT -> "too_short";
+            case TOO_SMALL -> "too_small";
+            case TOO_LARGE -> "too_large";
+            case INVALID_TYPE -> "invalid_type";
+            case INVALID_VALUE -> "invalid_value";
+        };
     }
 
     /** Seconds from now until {@code at}, at least 1 (for Retry-After). */

@@ -9,7 +9,6 @@ import io.runcell.api.common.Problem;
 import io.runcell.api.common.RateLimitHeaders;
 import io.runcell.api.common.RequestIds;
 import io.runcell.core.error.ErrorCode;
-import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
 import java.time.InstantSource;
 import java.util.List;
@@ -51,9 +50,7 @@ final class HostupErrors implements ErrorMapper {
                         "The VPS is not running or its guest agent is not available.";
                     default -> e.detail();
                 };
-        List<Problem.Item> items = e.fieldErrors().stream()
-                .map(f -> new Problem.Item("/" + f.field(), f.detail(), kindCode(f.kind())))
-                .toList();
+        List<Problem.Item> items = Problem.items(e.fieldErrors());
         log(req, wire.status(), wire.code());
         problem.send(req, res, wire.status(), wire.code(), wire.title(), detail, items);
     }
@@ -120,18 +117,6 @@ final class HostupErrors implements ErrorMapper {
             case PAYLOAD_TOO_LARGE -> new Wire(413, "payload_too_large", "Payload too large");
             case RATE_LIMITED -> new Wire(429, "rate_limited", "Too many requests");
             case INTERNAL -> new Wire(500, "internal_error", "Internal error");
-        };
-    }
-
-    static String kindCode(FieldError.Kind kind) {
-        return switch (kind) {
-            case MISSING -> "missing_required";
-            case TOO_LONG -> "too_long";
-            case TOO_SHORT -> "too_short";
-            case TOO_SMALL -> "too_small";
-            case TOO_LARGE -> "too_large";
-            case INVALID_TYPE -> "invalid_type";
-            case INVALID_VALUE -> "invalid_value";
         };
     }
 }

@@ -7,7 +7,6 @@ import io.runcell.api.common.MalformedBodyException;
 import io.runcell.api.common.Problem;
 import io.runcell.api.common.RateLimitHeaders;
 import io.runcell.core.error.ErrorCode;
-import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
 import java.time.InstantSource;
 import java.util.List;
@@ -30,9 +29,7 @@ final class NativeErrors implements ErrorMapper {
         if (code == ErrorCode.RATE_LIMITED) {
             RateLimitHeaders.of(e).forEach(res::header);
         }
-        List<Problem.Item> items = e.fieldErrors().stream()
-                .map(f -> new Problem.Item("/" + f.field(), f.detail(), kindCode(f.kind())))
-                .toList();
+        List<Problem.Item> items = Problem.items(e.fieldErrors());
         problem.send(req, res, code.httpStatus(), code.code(), title(code), e.detail(), items);
     }
 
@@ -46,18 +43,6 @@ final class NativeErrors implements ErrorMapper {
     public void renderUnexpected(ServerRequest req, ServerResponse res) {
         ErrorCode code = ErrorCode.INTERNAL;
         problem.send(req, res, 500, code.code(), title(code), code.publicMessage(), List.of());
-    }
-
-    static String kindCode(FieldError.Kind kind) {
-        return switch (kind) {
-            case MISSING -> "missing_required";
-            case TOO_LONG -> "too_long";
-            case TOO_SHORT -> "too_short";
-            case TOO_SMALL -> "too_small";
-            case TOO_LARGE -> "too_large";
-            case INVALID_TYPE -> "invalid_type";
-            case INVALID_VALUE -> "invalid_value";
-        };
     }
 
     private static String title(ErrorCode code) {
