@@ -1,6 +1,5 @@
 package io.runcell.api.nativeapi;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -42,10 +41,7 @@ final class AccountResource {
 
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        engine.accounts().listAccounts(p).forEach(a -> data.add(NativeJson.account(a)));
-        Json.send(res, Status.OK_200, body);
+        Json.send(res, Status.OK_200, NativeJson.data(engine.accounts().listAccounts(p), NativeJson::account));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

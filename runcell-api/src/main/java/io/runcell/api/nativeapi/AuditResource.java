@@ -1,6 +1,5 @@
 package io.runcell.api.nativeapi;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -34,9 +33,7 @@ final class AuditResource {
         String sandboxId = req.query().first("sandbox_id").asOptional().orElse(null);
         String cursor = req.query().first("cursor").asOptional().orElse(null);
         List<AuditEntry> page = engine.audit().list(p, sandboxId, cursor, limit);
-        ObjectNode body = Json.object();
-        ArrayNode data = body.putArray("data");
-        page.forEach(e -> data.add(entry(e)));
+        ObjectNode body = NativeJson.data(page, AuditResource::entry);
         body.put("next_cursor", page.size() == limit ? page.getLast().id() : null);
         Json.send(res, Status.OK_200, body);
     }

@@ -21,6 +21,7 @@ import io.runcell.core.execution.Execution;
 import io.runcell.core.execution.ExecutionListener;
 import io.runcell.core.policy.PolicyProfile;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -97,12 +98,9 @@ final class ExecutionResource {
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
         int limit = Paging.limit(req, 100, 500);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        engine.executions()
-                .list(p, req.path().pathParameters().get("id"), limit)
-                .forEach(e -> data.add(NativeJson.execution(e, engine.clock().instant())));
-        Json.send(res, Status.OK_200, body);
+        Instant now = engine.clock().instant();
+        var page = engine.executions().list(p, req.path().pathParameters().get("id"), limit);
+        Json.send(res, Status.OK_200, NativeJson.data(page, e -> NativeJson.execution(e, now)));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

@@ -69,10 +69,7 @@ final class KeyResource {
 
     private void list(ServerRequest req, ServerResponse res, String accountId) {
         Principal p = api.principal(req);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        engine.accounts().listKeys(p, accountId).forEach(k -> data.add(NativeJson.key(k)));
-        Json.send(res, Status.OK_200, body);
+        Json.send(res, Status.OK_200, NativeJson.data(engine.accounts().listKeys(p, accountId), NativeJson::key));
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {

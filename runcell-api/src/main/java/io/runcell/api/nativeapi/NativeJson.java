@@ -9,6 +9,8 @@ import io.runcell.core.execution.Execution;
 import io.runcell.core.plan.Plan;
 import io.runcell.core.sandbox.Sandbox;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
 
 /** The native API's JSON renderings of core records (snake_case). */
 final class NativeJson {
@@ -75,6 +77,14 @@ final class NativeJson {
         o.put("cpu_time_ms", e.cpuTimeMillis());
         o.put("error", e.error());
         return o;
+    }
+
+    /** The native list envelope: {@code {"data": [...]}}, each item rendered by {@code render}. */
+    static <T> ObjectNode data(List<T> items, Function<T, ObjectNode> render) {
+        ObjectNode body = Json.object();
+        var data = body.putArray("data");
+        items.forEach(item -> data.add(render.apply(item)));
+        return body;
     }
 
     static ObjectNode account(Account a) {

@@ -1,6 +1,5 @@
 package io.runcell.api.nativeapi;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
@@ -39,10 +38,7 @@ final class PlanResource {
 
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        engine.planService().list(p).forEach(pl -> data.add(NativeJson.plan(pl)));
-        Json.send(res, Status.OK_200, body);
+        Json.send(res, Status.OK_200, NativeJson.data(engine.planService().list(p), NativeJson::plan));
     }
 
     private void get(ServerRequest req, ServerResponse res) {

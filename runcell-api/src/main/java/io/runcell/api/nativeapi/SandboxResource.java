@@ -60,9 +60,7 @@ final class SandboxResource {
         int limit = Paging.limit(req, 100, 500);
         String cursor = req.query().first("cursor").asOptional().orElse(null);
         List<Sandbox> page = engine.sandboxes().list(p, cursor, limit);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        page.forEach(s -> data.add(NativeJson.sandbox(s)));
+        ObjectNode body = NativeJson.data(page, NativeJson::sandbox);
         body.put("next_cursor", page.size() == limit ? page.get(page.size() - 1).id() : null);
         Json.send(res, Status.OK_200, body);
     }

@@ -56,10 +56,7 @@ final class VaultResource {
 
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        ObjectNode body = Json.object();
-        var data = body.putArray("data");
-        vaults().list(p).forEach(v -> data.add(NativeJson.vault(v)));
-        Json.send(res, Status.OK_200, body);
+        Json.send(res, Status.OK_200, NativeJson.data(vaults().list(p), NativeJson::vault));
     }
 
     private void get(ServerRequest req, ServerResponse res) {
