@@ -44,8 +44,12 @@ class NamespaceDriverTest {
                         .result()
                         .exitCode())
                 .isZero();
-        Output later = fx.sh("persist", "cat /workspace/note.txt; pgrep -a sleep");
-        assertThat(later.stdout()).contains("kept").contains("sleep 300");
+        // The job was forked before the first exec returned; it may take a moment to exec sleep.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(fx.sh("persist", "cat /workspace/note.txt; pgrep -a sleep")
+                                .stdout())
+                        .contains("kept")
+                        .contains("sleep 300"));
         fx.driver.destroy("persist");
     }
 
@@ -57,7 +61,9 @@ class NamespaceDriverTest {
         assertThat(out.result().exitCode()).isZero();
         assertThat(out.result().timedOut()).isFalse();
         assertThat(out.stdout()).isEqualTo("started\n");
-        assertThat(fx.slotCommandLines("bg")).contains("sleep 100");
+        // bash forks the job before echoing but the child may not have exec'd sleep yet when the exec returns.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(fx.slotCommandLines("bg")).contains("sleep 100"));
         fx.driver.destroy("bg");
     }
 
