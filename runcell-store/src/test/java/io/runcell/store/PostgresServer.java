@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * {@code pg_ctl start} on a free port (as the {@code postgres} user when running as root). Fails loudly when the
  * binaries are missing: a skipped PostgreSQL run would hide a broken cluster store.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
     private static final String USER = "runcell";
 
@@ -37,7 +37,7 @@ final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin = findBin();
         Path dir = Files.createTempDirectory("runcell-pg-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -76,8 +76,13 @@ final class PostgresServer implements AutoCloseable {
         return server;
     }
 
+    /** The TCP port it listens on (127.0.0.1). */
+    public int port() {
+        return port;
+    }
+
     /** A URL of a new, empty database on this server. */
-    String newDatabaseUrl() throws SQLException {
+    public String newDatabaseUrl() throws SQLException {
         String name = "store_test_" + databases.incrementAndGet();
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER, "");
                 Statement st = c.createStatement()) {
