@@ -1,6 +1,7 @@
 package io.runcell.server;
 
 import io.helidon.webserver.WebServer;
+import io.runcell.api.cluster.ClusterFilter;
 import io.runcell.api.common.RequestIds;
 import io.runcell.api.hostup.HostupApi;
 import io.runcell.api.instavm.InstaVmApi;
@@ -13,6 +14,7 @@ import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
 import io.runcell.core.audit.AuditLog;
+import io.runcell.core.cluster.Locality;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.files.FileService;
@@ -60,6 +62,10 @@ public final class RuncellServer implements AutoCloseable {
     private final ScheduledExecutorService sweeps;
     private final WebServer web;
     private final AccountService.Bootstrap bootstrap;
+    /** Null on a single node (embedded SQLite). */
+    private final ClusterNode cluster;
+
+    private final ScheduledExecutorService heartbeat;
 
     private RuncellServer(ServerConfig config) throws IOException {
         this.config = config;
@@ -72,6 +78,11 @@ public final class RuncellServer implements AutoCloseable {
         this.database = Database.open(dbUrl);
         boolean started = false;
         try {
+            this.cluster = database.isPostgres() ? new ClusterNode(database.nodes(), config, clock) : null;
+            if (cluster != null && System.getenv("RUNCELL_MASTER_KEY") == null) {
+                throw new IllegalArgumentException("cluster mode needs the same RUNCELL_MASTER_KEY on every node"
+                        + " (base64 of 32 random bytes, e.g. from: head -c32 /dev/urandom | base64)");
+            }
             Ids ids = new Ids(clock);
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
@@ -83,7 +94,8 @@ public final class RuncellServer implements AutoCloseable {
                     ids,
                     clock,
                     new SandboxSettings(config.nodeId(), config.uidBase(), config.tmpSizeMb()),
-                    rates);
+                    rates,
+                    cluster != null ? cluster.locality() : Locality.SINGLE_NODE);
             AuditLog audit = new AuditLog(database.audit(), ids, clock);
             BlockedCommands blocked = config.blockedCommands() != null
                     ? BlockedCommands.load(config.blockedCommands())
@@ -136,7 +148,10 @@ public final class RuncellServer implements AutoCloseable {
             ResultLinks resultLinks = new ResultLinks(
                     executionService,
                     new HmacLinkSigner(
-                            Secrets.loadOrCreate(dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
+                            cluster != null
+                                    ? cluster.resultLinkKey()
+                                    : Secrets.loadOrCreate(
+                                            dataDir.resolve("result-links.key"), HmacLinkSigner.MIN_SECRET_BYTES)),
                     clock,
                     RESULT_LINK_TTL);
             executionService.recoverAfterRestart();
@@ -160,6 +175,8 @@ public final class RuncellServer implements AutoCloseable {
                     .host(config.bind())
                     .port(config.port())
                     .routing(r -> r.addFilter(new RequestIds(clock))
+                            .addFilter(
+                                    cluster != null ? cluster.filter() : new ClusterFilter(config.nodeId(), null, null))
                             .register(NativeApi.PREFIX, new NativeApi(engine))
                             .register(VastApi.V0, vast)
                             .register(VastApi.V1, vast.v1())
@@ -168,6 +185,11 @@ public final class RuncellServer implements AutoCloseable {
                             .register("/", ops))
                     .build()
                     .start();
+            this.heartbeat = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("runcell-heartbeat").daemon().factory());
+            if (cluster != null) {
+                cluster.join(advertisedUrl(config, web.port()), heartbeat, sandboxService, executionService);
+            }
             started = true;
             LOG.info(
                     "Runcell listening on http://{}:{} (node {}, data {}, store {}, backends {})",
@@ -211,20 +233,62 @@ public final class RuncellServer implements AutoCloseable {
         return drivers;
     }
 
+    /**
+     * Stops the node. In a cluster it drains first: it stops taking new sandboxes (the others place them), lets
+     * running executions finish for up to {@code drainSeconds}, records its sandboxes stopped and deregisters, so
+     * nobody declares it dead.
+     */
     @Override
     public void close() {
         LOG.info("Runcell stopping");
         try {
+            if (cluster != null) {
+                drain();
+            }
             web.stop();
         } finally {
             sweeps.shutdownNow();
+            heartbeat.shutdownNow();
             try {
                 engine.executions().flushLiveOutput();
+                engine.sandboxes().stopAllForShutdown();
+                drivers.close();
+                if (cluster != null) {
+                    cluster.leave();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("shutdown step failed: {}", e.toString());
                 drivers.close();
             } finally {
                 database.close();
             }
         }
+    }
+
+    private void drain() {
+        try {
+            cluster.drain();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.drainSeconds());
+            while (engine.executions().liveCount() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            int left = engine.executions().liveCount();
+            if (left > 0) {
+                LOG.warn("drain: {} executions still running after {} s are cut off", left, config.drainSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("drain failed: {}", e.toString());
+        }
+    }
+
+    private static String advertisedUrl(ServerConfig config, int port) {
+        if (config.advertiseUrl() != null) {
+            return config.advertiseUrl();
+        }
+        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
+        return "http://" + host + ":" + port;
     }
 
     private static void createPrivateDir(Path dir) throws IOException {

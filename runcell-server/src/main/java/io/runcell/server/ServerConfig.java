@@ -25,6 +25,9 @@ import java.util.Set;
  * @param microvmImages cache of the built microvm guest images (content-hashed, shareable)
  * @param blockedCommands rule file of the GUARDED policy (Hostup exec), or null for the shipped default list
  * @param commandAllowlist programs a constrained command (Vast execute) may run, bare names
+ * @param advertiseUrl where the other nodes of a cluster reach this one, or null for {@code http://bind:port}
+ * @param nodeCapacity the most sandboxes this node holds in a cluster; new ones go to other nodes beyond it
+ * @param drainSeconds how long a graceful shutdown waits for running executions to finish
  */
 public record ServerConfig(
         String bind,
@@ -41,9 +44,14 @@ public record ServerConfig(
         int microvmPool,
         Path microvmImages,
         Path blockedCommands,
-        Set<String> commandAllowlist) {
+        Set<String> commandAllowlist,
+        String advertiseUrl,
+        int nodeCapacity,
+        int drainSeconds) {
 
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_NODE_CAPACITY = 1000;
+    public static final int DEFAULT_DRAIN_SECONDS = 30;
 
     public ServerConfig {
         commandAllowlist = Set.copyOf(commandAllowlist);
@@ -65,7 +73,10 @@ public record ServerConfig(
                 0,
                 Path.of("/var/tmp/runcell-microvm-images"),
                 null,
-                AllowlistCommandPolicy.DEFAULT_PROGRAMS);
+                AllowlistCommandPolicy.DEFAULT_PROGRAMS,
+                null,
+                DEFAULT_NODE_CAPACITY,
+                DEFAULT_DRAIN_SECONDS);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -108,6 +119,15 @@ public record ServerConfig(
         if ((v = env.get("RUNCELL_COMMAND_ALLOWLIST")) != null) {
             c = c.withCommandAllowlist(parseList(v));
         }
+        if ((v = env.get("RUNCELL_ADVERTISE_URL")) != null) {
+            c = c.withAdvertiseUrl(v);
+        }
+        if ((v = env.get("RUNCELL_NODE_CAPACITY")) != null) {
+            c = c.withNodeCapacity(Integer.parseInt(v.strip()));
+        }
+        if ((v = env.get("RUNCELL_DRAIN_SECONDS")) != null) {
+            c = c.withDrainSeconds(Integer.parseInt(v.strip()));
+        }
         return c;
     }
 
@@ -123,287 +143,145 @@ public record ServerConfig(
     }
 
     public ServerConfig withBind(String value) {
-        return new ServerConfig(
-                value,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.bind = value);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(
-                bind,
-                value,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.port = value);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(
-                bind,
-                port,
-                value,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.dataDir = value);
     }
 
     public ServerConfig withDbUrl(String value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                value,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.dbUrl = value);
     }
 
     public ServerConfig withNodeId(String value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                value,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.nodeId = value);
     }
 
     public ServerConfig withDefaultBackend(String value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                value,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.defaultBackend = value);
     }
 
     public ServerConfig withPublicUrl(String value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                value,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.publicUrl = value);
     }
 
     public ServerConfig withAdminKey(String value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                value,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.adminKey = value);
     }
 
     public ServerConfig withSandboxHelper(Path value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                value,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.sandboxHelper = value);
     }
 
     public ServerConfig withUidBase(int value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                value,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.uidBase = value);
     }
 
     public ServerConfig withTmpSizeMb(int value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                value,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.tmpSizeMb = value);
     }
 
     public ServerConfig withMicrovmPool(int value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                value,
-                microvmImages,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.microvmPool = value);
     }
 
     public ServerConfig withMicrovmImages(Path value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                value,
-                blockedCommands,
-                commandAllowlist);
+        return edit(b -> b.microvmImages = value);
     }
 
     public ServerConfig withBlockedCommands(Path value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                value,
-                commandAllowlist);
+        return edit(b -> b.blockedCommands = value);
     }
 
     public ServerConfig withCommandAllowlist(Set<String> value) {
-        return new ServerConfig(
-                bind,
-                port,
-                dataDir,
-                dbUrl,
-                nodeId,
-                defaultBackend,
-                publicUrl,
-                adminKey,
-                sandboxHelper,
-                uidBase,
-                tmpSizeMb,
-                microvmPool,
-                microvmImages,
-                blockedCommands,
-                value);
+        return edit(b -> b.commandAllowlist = value);
+    }
+
+    public ServerConfig withAdvertiseUrl(String value) {
+        return edit(b -> b.advertiseUrl = value);
+    }
+
+    public ServerConfig withNodeCapacity(int value) {
+        return edit(b -> b.nodeCapacity = value);
+    }
+
+    public ServerConfig withDrainSeconds(int value) {
+        return edit(b -> b.drainSeconds = value);
+    }
+
+    /** Mutable copy of the components, so each wither names only the component it changes. */
+    private static final class Draft {
+        String bind;
+        int port;
+        Path dataDir;
+        String dbUrl;
+        String nodeId;
+        String defaultBackend;
+        String publicUrl;
+        String adminKey;
+        Path sandboxHelper;
+        int uidBase;
+        int tmpSizeMb;
+        int microvmPool;
+        Path microvmImages;
+        Path blockedCommands;
+        Set<String> commandAllowlist;
+        String advertiseUrl;
+        int nodeCapacity;
+        int drainSeconds;
+
+        Draft(ServerConfig c) {
+            bind = c.bind;
+            port = c.port;
+            dataDir = c.dataDir;
+            dbUrl = c.dbUrl;
+            nodeId = c.nodeId;
+            defaultBackend = c.defaultBackend;
+            publicUrl = c.publicUrl;
+            adminKey = c.adminKey;
+            sandboxHelper = c.sandboxHelper;
+            uidBase = c.uidBase;
+            tmpSizeMb = c.tmpSizeMb;
+            microvmPool = c.microvmPool;
+            microvmImages = c.microvmImages;
+            blockedCommands = c.blockedCommands;
+            commandAllowlist = c.commandAllowlist;
+            advertiseUrl = c.advertiseUrl;
+            nodeCapacity = c.nodeCapacity;
+            drainSeconds = c.drainSeconds;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(
+                    bind,
+                    port,
+                    dataDir,
+                    dbUrl,
+                    nodeId,
+                    defaultBackend,
+                    publicUrl,
+                    adminKey,
+                    sandboxHelper,
+                    uidBase,
+                    tmpSizeMb,
+                    microvmPool,
+                    microvmImages,
+                    blockedCommands,
+                    commandAllowlist,
+                    advertiseUrl,
+                    nodeCapacity,
+                    drainSeconds);
+        }
+    }
+
+    private ServerConfig edit(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
     }
 }

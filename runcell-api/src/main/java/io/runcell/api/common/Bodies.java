@@ -13,7 +13,21 @@ public final class Bodies {
     /** Largest JSON body accepted (commands are capped far below this). */
     public static final int MAX_JSON_BYTES = 1024 * 1024;
 
+    private static final String READ_BODY = "runcell.body";
+
     private Bodies() {}
+
+    /** The whole body for relaying: the bytes a handler already read, else what is still unread (at most max). */
+    public static byte[] replay(ServerRequest req, int max) {
+        java.util.Optional<byte[]> read = req.context().get(READ_BODY, byte[].class);
+        if (read.isPresent()) {
+            return read.get();
+        }
+        if (!req.content().hasEntity() || req.content().consumed()) {
+            return new byte[0];
+        }
+        return raw(req, max);
+    }
 
     /**
      * The body parsed as JSON; an empty body is {@link NullNode}. Throws {@link MalformedBodyException} when it
@@ -34,7 +48,10 @@ public final class Bodies {
         }
     }
 
-    /** The body as bytes, at most {@code max}. */
+    /**
+     * The body as bytes, at most {@code max}. They are kept with the request, so that a request the core hands to
+     * another node after its body was read can still be relayed whole ({@link #replay}).
+     */
     public static byte[] raw(ServerRequest req, int max) {
         if (!req.content().hasEntity()) {
             return new byte[0];
@@ -44,6 +61,7 @@ public final class Bodies {
             if (bytes.length > max) {
                 throw new MalformedBodyException("The body is larger than " + max + " bytes.", true);
             }
+            req.context().register(READ_BODY, bytes);
             return bytes;
         } catch (IOException e) {
             throw new MalformedBodyException("The body could not be read.", false);

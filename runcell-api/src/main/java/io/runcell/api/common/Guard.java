@@ -3,6 +3,8 @@ package io.runcell.api.common;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.runcell.core.cluster.OwnedElsewhere;
+import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.RuncellException;
 
 /** Wraps a dialect's handlers so every failure is rendered by that dialect's {@link ErrorMapper}, never a bare 500. */
@@ -28,6 +30,10 @@ public final class Guard {
                 if (!res.isSent()) {
                     mapper.render(req, res, e);
                 }
+            } catch (OwnedElsewhere e) {
+                if (!res.isSent()) {
+                    handOver(req, res, e);
+                }
             } catch (MalformedBodyException e) {
                 if (!res.isSent()) {
                     mapper.renderMalformed(req, res, e);
@@ -39,5 +45,19 @@ public final class Guard {
                 }
             }
         };
+    }
+
+    private void handOver(ServerRequest req, ServerResponse res, OwnedElsewhere e) {
+        req.context()
+                .get(HandOver.class, HandOver.class)
+                .ifPresentOrElse(
+                        h -> h.handOver(req, res, e, mapper),
+                        () -> mapper.render(
+                                req,
+                                res,
+                                new RuncellException(
+                                        ErrorCode.SANDBOX_NOT_RUNNING,
+                                        "The sandbox is served by node "
+                                                + e.node().id() + ".")));
     }
 }

@@ -53,6 +53,23 @@ final class ServeCommand implements Callable<Integer> {
                     "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list")
     Path blockedCommands;
 
+    @Option(
+            names = "--advertise-url",
+            description = "URL the other nodes of a cluster reach this one at (env RUNCELL_ADVERTISE_URL,"
+                    + " default http://BIND:PORT)")
+    String advertiseUrl;
+
+    @Option(
+            names = "--node-capacity",
+            description = "most sandboxes this node holds in a cluster (env RUNCELL_NODE_CAPACITY, default 1000)")
+    Integer nodeCapacity;
+
+    @Option(
+            names = "--drain-seconds",
+            description = "on SIGTERM, how long to let running executions finish (env RUNCELL_DRAIN_SECONDS,"
+                    + " default 30)")
+    Integer drainSeconds;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = ServerConfig.defaults().withEnvironment(System.getenv());
@@ -66,6 +83,9 @@ final class ServeCommand implements Callable<Integer> {
         if (microvmPool != null) config = config.withMicrovmPool(microvmPool);
         if (commandAllowlist != null) config = config.withCommandAllowlist(ServerConfig.parseList(commandAllowlist));
         if (blockedCommands != null) config = config.withBlockedCommands(blockedCommands);
+        if (advertiseUrl != null) config = config.withAdvertiseUrl(advertiseUrl);
+        if (nodeCapacity != null) config = config.withNodeCapacity(nodeCapacity);
+        if (drainSeconds != null) config = config.withDrainSeconds(drainSeconds);
 
         RuncellServer server = RuncellServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

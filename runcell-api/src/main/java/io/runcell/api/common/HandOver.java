@@ -1,0 +1,15 @@
+package io.runcell.api.common;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.runcell.core.cluster.OwnedElsewhere;
+
+/**
+ * What {@link Guard} does with a request the core handed over to another node. The cluster filter puts one in the
+ * request context; on a single node there is none and the request is answered as not running.
+ */
+@FunctionalInterface
+public interface HandOver {
+
+    void handOver(ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper);
+}

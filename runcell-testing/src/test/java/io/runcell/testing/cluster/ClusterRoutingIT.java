@@ -1,0 +1,198 @@
+package io.runcell.testing.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.runcell.testing.Http;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real nodes on one PostgreSQL: a sandbox created on node a is driven through b and c in every dialect, and
+ * the answers are the owner's, relayed unchanged (only {@code X-Runcell-Node} tells which node ran it).
+ */
+class ClusterRoutingIT {
+
+    private static ClusterFixture cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // c holds at most one sandbox, so placement beyond it is visible
+        cluster = ClusterFixture.start("a", "b");
+        cluster.startNode("c", "--node-capacity", "1");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    private static JsonNode createOn(String node) {
+        Http.Response r = cluster.api(node).post("/runcell/v1/sandboxes", "{}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.header("X-Runcell-Node")).isEqualTo(node);
+        return r.json();
+    }
+
+    @Test
+    void nativeCallsThroughAnyNodeRunOnTheOwner() {
+        String sbx = createOn("a").get("id").asText();
+        // a sync execution through b runs on a, in a's sandbox: the file written there is read back through c
+        Http.Response written = cluster.api("b")
+                .post(
+                        "/runcell/v1/sandboxes/" + sbx + "/executions",
+                        "{\"command\":\"echo from-b > f.txt; hostname\",\"wait\":true}");
+        assertThat(written.status()).as(written.body()).isEqualTo(200);
+        assertThat(written.header("X-Runcell-Node")).isEqualTo("a");
+        assertThat(written.json().get("exit_code").asInt()).isZero();
+        Http.Response read = cluster.api("c")
+                .post("/runcell/v1/sandboxes/" + sbx + "/executions", "{\"command\":\"cat f.txt\",\"wait\":true}");
+        assertThat(read.header("X-Runcell-Node")).isEqualTo("a");
+        assertThat(read.json().get("stdout").asText()).isEqualTo("from-b\n");
+
+        // SSE through c: the stream flows from a as it is produced
+        String id = cluster.api("b")
+                .post(
+                        "/runcell/v1/sandboxes/" + sbx + "/executions",
+                        "{\"command\":\"echo one; sleep 1; echo two >&2\"}")
+                .json()
+                .get("id")
+                .asText();
+        Http.Response events = cluster.api("c").get("/runcell/v1/executions/" + id + "/events");
+        assertThat(events.status()).isEqualTo(200);
+        assertThat(events.header("content-type")).startsWith("text/event-stream");
+        assertThat(events.header("X-Runcell-Node")).isEqualTo("a");
+        assertThat(events.body())
+                .contains("event:stdout")
+                .contains("{\"data\":\"one\\n\"}")
+                .contains("{\"data\":\"two\\n\"}")
+                .contains("event:exit");
+
+        // reads answer the same on every node; the listing of any node shows the sandbox
+        for (String node : new String[] {"a", "b", "c"}) {
+            Http.Response got = cluster.api(node).get("/runcell/v1/sandboxes/" + sbx);
+            assertThat(got.json().get("state").asText()).isEqualTo("running");
+            assertThat(got.json().get("node_id").asText()).isEqualTo("a");
+            assertThat(cluster.api(node).get("/runcell/v1/sandboxes?limit=500").body())
+                    .contains(sbx);
+        }
+    }
+
+    @Test
+    void instaVmSessionFromAExecutesAndPollsThroughOtherNodes() {
+        Http a = cluster.node("a").http().withHeader("X-API-Key", cluster.adminKey);
+        Http b = cluster.node("b").http().withHeader("X-API-Key", cluster.adminKey);
+        Http c = cluster.node("c").http().withHeader("X-API-Key", cluster.adminKey);
+        Http.Response session = a.post("/v1/sessions/session", "{}");
+        assertThat(session.status()).as(session.body()).isEqualTo(200);
+        String sessionId = session.json().get("session_id").asText();
+
+        Http.Response sync = b.post(
+                "/execute",
+                "{\"command\":\"print(6*7)\",\"session_id\":\"" + sessionId + "\",\"language\":\"python\"}");
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        assertThat(sync.header("X-Runcell-Node")).isEqualTo("a");
+        assertThat(sync.json().get("stdout").asText()).isEqualTo("42\n");
+
+        Http.Response async = c.post(
+                "/execute_async",
+                "{\"command\":\"import time; time.sleep(1); print('late')\",\"session_id\":\"" + sessionId + "\"}");
+        assertThat(async.status()).as(async.body()).isEqualTo(200);
+        String task = async.json().get("task_id").asText();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> b.get("/v1/executions/" + task)
+                        .json()
+                        .get("is_complete")
+                        .asBoolean());
+        JsonNode done = b.get("/v1/executions/" + task).json();
+        assertThat(done.get("serialized_stdout").asText()).isEqualTo("late\n");
+    }
+
+    @Test
+    void vastExecuteThroughBHasAResultUrlAnyNodeServes() {
+        long instance = createOn("a").get("number").asLong();
+        Http.Response answer = cluster.api("b")
+                .put(
+                        "/api/v0/instances/command/" + instance + "/",
+                        Http.JSON.createObjectNode().put("command", "ls /").toString());
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.header("X-Runcell-Node")).isEqualTo("a");
+        URI result = URI.create(answer.json().get("result_url").asText());
+        String path = result.getRawPath();
+        // unauthenticated, read through c
+        Http anonymous = new Http(cluster.url("c"));
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> anonymous.get(path).status() == 200);
+        assertThat(anonymous.get(path).body()).contains("workspace");
+
+        JsonNode listed =
+                cluster.api("c").get("/api/v0/instances/" + instance + "/").json();
+        assertThat(listed.get("instances").get("actual_status").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void hostupExecThroughCIsPolledThroughB() {
+        String vps = "vps_" + createOn("a").get("id").asText().substring("sbx_".length());
+        Http.Response started =
+                cluster.api("c").post("/api/v2/vps/" + vps + "/agent/exec", "{\"command\":\"uname -s\"}");
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        assertThat(started.header("X-Runcell-Node")).isEqualTo("a");
+        long pid = started.json().get("pid").asLong();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.api("b")
+                        .get("/api/v2/vps/" + vps + "/agent/exec?pid=" + pid)
+                        .json()
+                        .get("exited")
+                        .asBoolean());
+        JsonNode done = cluster.api("b")
+                .get("/api/v2/vps/" + vps + "/agent/exec?pid=" + pid)
+                .json();
+        assertThat(done.get("exitCode").asInt()).isZero();
+        assertThat(done.get("stdout").asText()).isEqualTo("Linux\n");
+        JsonNode probe =
+                cluster.api("b").get("/api/v2/vps/" + vps + "/agent/exec").json();
+        assertThat(probe.get("available").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aForgedInternalCredentialIsRefused() {
+        String sbx = createOn("a").get("id").asText();
+        for (String forged :
+                new String[] {"node=a;ts=" + (System.currentTimeMillis() / 1000) + ";sig=AAAA", "node=a", "garbage", ""
+                }) {
+            Http.Response r = cluster.node("b")
+                    .http()
+                    .send(
+                            "GET",
+                            "/runcell/v1/sandboxes/" + sbx,
+                            null,
+                            Map.of("Authorization", "Bearer " + cluster.adminKey, "X-Runcell-Forwarded", forged));
+            assertThat(r.status()).as(forged).isEqualTo(403);
+            assertThat(r.header("X-Runcell-Node")).isEqualTo("b");
+            assertThat(r.body()).contains("internal node credential");
+        }
+    }
+
+    @Test
+    void aFullNodePlacesNewSandboxesOnTheLeastLoadedOther() {
+        // c's capacity is one sandbox: the first lands on c, the next through c lands elsewhere
+        Http.Response first = cluster.api("c").post("/runcell/v1/sandboxes", "{}");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(first.json().get("node_id").asText()).isEqualTo("c");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Http.Response next = cluster.api("c").post("/runcell/v1/sandboxes", "{}");
+            assertThat(next.status()).as(next.body()).isEqualTo(201);
+            assertThat(next.json().get("node_id").asText()).isIn("a", "b");
+            assertThat(next.header("X-Runcell-Node"))
+                    .isEqualTo(next.json().get("node_id").asText());
+        });
+    }
+}
