@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.runcell.core.account.AccountRepository;
 import io.runcell.core.account.ApiKeyRepository;
 import io.runcell.core.audit.AuditRepository;
+import io.runcell.core.cluster.NodeRepository;
 import io.runcell.core.execution.ExecutionRepository;
 import io.runcell.core.plan.PlanRepository;
 import io.runcell.core.power.OperationRepository;
@@ -15,6 +16,7 @@ import io.runcell.store.jdbc.JdbcAccountRepository;
 import io.runcell.store.jdbc.JdbcApiKeyRepository;
 import io.runcell.store.jdbc.JdbcAuditRepository;
 import io.runcell.store.jdbc.JdbcExecutionRepository;
+import io.runcell.store.jdbc.JdbcNodeRepository;
 import io.runcell.store.jdbc.JdbcOperationRepository;
 import io.runcell.store.jdbc.JdbcPlanRepository;
 import io.runcell.store.jdbc.JdbcSandboxRepository;
@@ -58,6 +60,7 @@ public final class Database implements AutoCloseable {
     private final JdbcVaultRepository vaults;
     private final JdbcAuditRepository audit;
     private final JdbcOperationRepository operations;
+    private final JdbcNodeRepository nodes;
 
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
@@ -71,6 +74,8 @@ public final class Database implements AutoCloseable {
         this.vaults = new JdbcVaultRepository(jdbc);
         this.audit = new JdbcAuditRepository(jdbc);
         this.operations = new JdbcOperationRepository(jdbc);
+        this.nodes = new JdbcNodeRepository(
+                jdbc, postgres ? JdbcNodeRepository.POSTGRES_NOW : JdbcNodeRepository.SQLITE_NOW);
     }
 
     /** Opens with the default pool size; see {@link #open(String, int)}. */
@@ -137,6 +142,11 @@ public final class Database implements AutoCloseable {
 
     public OperationRepository operations() {
         return operations;
+    }
+
+    /** The cluster's node registry (used when several nodes share a PostgreSQL database). */
+    public NodeRepository nodes() {
+        return nodes;
     }
 
     public boolean isPostgres() {

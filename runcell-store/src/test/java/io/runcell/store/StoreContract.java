@@ -744,4 +744,50 @@ public abstract class StoreContract {
         }
         return new ArrayList<>(all);
     }
+
+    @Test
+    void nodesRegisterHeartbeatAndExpireOnTheDatabaseClock() throws Exception {
+        var nodes = db.nodes();
+        nodes.register("a", "http://127.0.0.1:1", 10, "inc-1", 60_000);
+        nodes.register("b", "http://127.0.0.1:2", 20, "inc-2", 1);
+        Thread.sleep(20); // let b's one-millisecond lease lapse on the database clock
+        var byId = new java.util.HashMap<String, io.runcell.core.cluster.NodeRepository.NodeRow>();
+        nodes.list().forEach(n -> byId.put(n.id(), n));
+        assertThat(byId.get("a").leaseCurrent()).isTrue();
+        assertThat(byId.get("a").capacity()).isEqualTo(10);
+        assertThat(byId.get("a").state()).isEqualTo("active");
+        assertThat(byId.get("b").leaseCurrent()).isFalse();
+
+        // exactly one claim per lapse: a second sweep (another node) gets nothing
+        assertThat(nodes.claimDead()).containsExactly("b");
+        assertThat(nodes.claimDead()).isEmpty();
+        // b's own heartbeat learns it was declared dead, until it reconciles
+        assertThat(nodes.heartbeat("b", "inc-2", 60_000)).contains(true);
+        nodes.clearDeclaredDead("b", "inc-2");
+        assertThat(nodes.heartbeat("b", "inc-2", 60_000)).contains(false);
+        // an old incarnation cannot keep a restarted node's row alive
+        assertThat(nodes.heartbeat("a", "inc-0", 60_000)).isEmpty();
+        // a node that left gracefully is never declared dead
+        nodes.register("c", "http://127.0.0.1:3", 5, "inc-3", 1);
+        nodes.setState("c", "inc-3", "left");
+        Thread.sleep(20);
+        assertThat(nodes.claimDead()).isEmpty();
+    }
+
+    @Test
+    void nodesCountTheirLiveSandboxes() {
+        db.nodes().register("local", "http://127.0.0.1:1", 10, "inc", 60_000);
+        Account account = insertAccount("alice");
+        insertSandbox(account, SandboxState.RUNNING, "local");
+        insertSandbox(account, SandboxState.DESTROYED, "local");
+        insertSandbox(account, SandboxState.STOPPED, "other");
+        assertThat(db.nodes().list()).singleElement().satisfies(n -> assertThat(n.sandboxes())
+                .isEqualTo(1));
+    }
+
+    @Test
+    void clusterSettingsAreCreatedOnceAndSharedAfterwards() {
+        assertThat(db.nodes().settingOrCreate("k", "first")).isEqualTo("first");
+        assertThat(db.nodes().settingOrCreate("k", "second")).isEqualTo("first");
+    }
 }

@@ -2,6 +2,7 @@ package io.runcell.core.execution;
 
 import io.runcell.core.account.Principal;
 import io.runcell.core.account.Scope;
+import io.runcell.core.cluster.Locality;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
@@ -138,11 +139,12 @@ public final class ExecutionService {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         long t0 = System.nanoTime();
+        // first: a sandbox of another node is handed over before this node charges or records anything
+        Sandbox owned = sandboxes.owned(caller, sandboxId, Locality.Access.ACT);
         Plan plan = plans.find(caller.plan()).orElseThrow(() -> new IllegalStateException("plan missing"));
         rates.charge(caller, EndpointClass.EXEC, plan);
         validate(command);
         int timeout = timeoutOf(command.timeoutSeconds(), plan);
-        Sandbox owned = sandboxes.owned(caller, sandboxId);
         VaultService.Resolved secrets = resolveVaults(caller, command.vaultIds());
         policies.check(caller, sandboxId, command);
         // The record loaded above, not a second read: one query less on every execution.
@@ -352,9 +354,9 @@ public final class ExecutionService {
 
     /** The caller's execution: live output while it runs; other accounts' executions are not found. */
     public Execution get(Principal caller, String executionId) {
-        caller.require(Scope.READ_VM);
+        Execution found = find(caller, executionId);
         rates.charge(caller, EndpointClass.READ);
-        return find(caller, executionId);
+        return found;
     }
 
     private Execution find(Principal caller, String executionId) {
@@ -371,10 +373,19 @@ public final class ExecutionService {
         if (executionId == null || Ids.ulidOf(Ids.EXECUTION, executionId).isEmpty()) {
             throw notFound();
         }
-        return executions
+        Execution stored = executions
                 .findById(executionId)
                 .filter(e -> e.accountId().equals(caller.accountId()))
                 .orElseThrow(ExecutionService::notFound);
+        return servedHere(stored);
+    }
+
+    /** A stored record still running on another live node is answered by that node (live output, waits). */
+    private Execution servedHere(Execution stored) {
+        if (!stored.status().terminal()) {
+            sandboxes.locality().requireHere(stored.nodeId(), Locality.Access.READ);
+        }
+        return stored;
     }
 
     /** Any account's execution as it stands now (live output while it runs), for capability links. */
@@ -387,22 +398,22 @@ public final class ExecutionService {
         if (executionId == null || Ids.ulidOf(Ids.EXECUTION, executionId).isEmpty()) {
             return Optional.empty();
         }
-        return executions.findById(executionId);
+        return executions.findById(executionId).map(this::servedHere);
     }
 
     /** The execution with per-sandbox sequence number {@code seq} (Hostup pid). */
     public Execution getBySeq(Principal caller, String sandboxId, long seq) {
         caller.require(Scope.READ_VM);
-        rates.charge(caller, EndpointClass.READ);
         sandboxes.ownedIncludingDestroyed(caller, sandboxId);
+        rates.charge(caller, EndpointClass.READ);
         Execution stored = executions.findBySeq(sandboxId, seq).orElseThrow(ExecutionService::notFound);
         return find(caller, stored.id());
     }
 
     public List<Execution> list(Principal caller, String sandboxId, int limit) {
         caller.require(Scope.READ_VM);
-        rates.charge(caller, EndpointClass.READ);
         sandboxes.ownedIncludingDestroyed(caller, sandboxId);
+        rates.charge(caller, EndpointClass.READ);
         return executions.listBySandbox(sandboxId, Math.max(1, Math.min(limit, MAX_LIST))).stream()
                 .map(e -> live.containsKey(e.id()) ? live.get(e.id()).current() : e)
                 .toList();
@@ -411,8 +422,8 @@ public final class ExecutionService {
     /** Kills the execution's process tree; the record ends {@code cancelled}. No-op if it already ended. */
     public Execution cancel(Principal caller, String executionId) {
         caller.require(Scope.WRITE_VM);
-        rates.charge(caller, EndpointClass.MANAGE);
         Execution record = find(caller, executionId);
+        rates.charge(caller, EndpointClass.MANAGE);
         LiveExecution exec = live.get(executionId);
         if (exec != null) {
             exec.cancelRequested = true;
@@ -469,6 +480,12 @@ public final class ExecutionService {
             LOG.info("recovery: {} executions that were running are now lost", lost);
         }
         return lost;
+    }
+
+    /** Another node's lease lapsed: what it was running is lost (output flushed so far kept). */
+    public int markNodeLost(String deadNodeId) {
+        return executions.markLost(
+                EnumSet.of(ExecutionStatus.QUEUED, ExecutionStatus.RUNNING), deadNodeId, clock.instant());
     }
 
     public int liveCount() {

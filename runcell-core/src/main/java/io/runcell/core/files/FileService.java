@@ -2,6 +2,7 @@ package io.runcell.core.files;
 
 import io.runcell.core.account.Principal;
 import io.runcell.core.account.Scope;
+import io.runcell.core.cluster.Locality;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.RuncellException;
 import io.runcell.core.sandbox.Sandbox;
@@ -48,9 +49,9 @@ public final class FileService {
     public void write(Principal caller, String sandboxId, WorkspacePath path, InputStream data, boolean autoStart) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        Sandbox owned = sandboxes.owned(caller, sandboxId, Locality.Access.ACT);
         rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.MANAGE);
-        Sandbox s =
-                autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
+        Sandbox s = autoStart ? sandboxes.ensureRunning(owned) : sandboxes.requireRunning(owned);
         List<String> argv =
                 List.of("sh", "-c", "mkdir -p -- \"$(dirname -- \"$1\")\" && cat > \"$1\"", "sh", path.absolute());
         Captured r = run(s, argv, data, 64 * 1024);
@@ -64,9 +65,9 @@ public final class FileService {
     public byte[] read(Principal caller, String sandboxId, WorkspacePath path, boolean autoStart) {
         caller.require(Scope.READ_VM);
         caller.requireNotBlocked();
+        Sandbox owned = sandboxes.owned(caller, sandboxId, Locality.Access.ACT);
         rates.charge(caller, io.runcell.core.ratelimit.EndpointClass.READ);
-        Sandbox s =
-                autoStart ? sandboxes.ensureRunning(caller, sandboxId) : sandboxes.requireRunning(caller, sandboxId);
+        Sandbox s = autoStart ? sandboxes.ensureRunning(owned) : sandboxes.requireRunning(owned);
         Captured r = run(s, List.of("cat", "--", path.absolute()), null, maxDownloadBytes + 1);
         if (r.result.exitCode() == null || r.result.exitCode() != 0) {
             throw new RuncellException(ErrorCode.FILE_NOT_FOUND, "No such file in the workspace: " + path.absolute());

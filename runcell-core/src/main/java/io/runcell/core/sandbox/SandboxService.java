@@ -2,6 +2,8 @@ package io.runcell.core.sandbox;
 
 import io.runcell.core.account.Principal;
 import io.runcell.core.account.Scope;
+import io.runcell.core.cluster.Locality;
+import io.runcell.core.cluster.Locality.Access;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
@@ -37,6 +39,7 @@ public final class SandboxService {
     private static final int MAX_ENV_ENTRIES = 256;
     private static final int MAX_ENV_VALUE = 32 * 1024;
     public static final int MAX_PAGE = 500;
+    static final String UNREACHABLE = "the sandbox's node is unreachable";
 
     private final SandboxRepository sandboxes;
     private final PlanRepository plans;
@@ -46,6 +49,7 @@ public final class SandboxService {
     private final SandboxSettings settings;
     private final SandboxLocks locks = new SandboxLocks();
     private final RateLimits rates;
+    private final Locality locality;
 
     public SandboxService(
             SandboxRepository sandboxes,
@@ -66,6 +70,23 @@ public final class SandboxService {
             InstantSource clock,
             SandboxSettings settings,
             RateLimits rates) {
+        this(sandboxes, plans, drivers, ids, clock, settings, rates, Locality.SINGLE_NODE);
+    }
+
+    /**
+     * In a cluster: requests for sandboxes of other live nodes are handed over ({@link Locality}) before anything is
+     * charged or changed here, and new sandboxes go to another node when this one has no room.
+     */
+    public SandboxService(
+            SandboxRepository sandboxes,
+            PlanRepository plans,
+            Drivers drivers,
+            Ids ids,
+            InstantSource clock,
+            SandboxSettings settings,
+            RateLimits rates,
+            Locality locality) {
+        this.locality = locality;
         this.rates = rates;
         this.sandboxes = sandboxes;
         this.plans = plans;
@@ -78,6 +99,7 @@ public final class SandboxService {
     public Sandbox create(Principal caller, SandboxRequest request) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        locality.requireRoomHere();
         Plan plan = planOf(caller);
         rates.charge(caller, EndpointClass.MANAGE, plan);
         String backend = request.backend() == null ? drivers.defaultBackend() : request.backend();
@@ -123,40 +145,49 @@ public final class SandboxService {
 
     /** The caller's sandbox; destroyed ones and other accounts' are not found. */
     public Sandbox get(Principal caller, String id) {
-        caller.require(Scope.READ_VM);
+        Sandbox s = owned(caller, id);
         rates.charge(caller, EndpointClass.READ);
-        return owned(caller, id);
+        return s;
     }
 
     /** Like {@link #get} but also returns destroyed sandboxes (dialects that report a "killed" status). */
     public Sandbox getIncludingDestroyed(Principal caller, String id) {
-        caller.require(Scope.READ_VM);
+        Sandbox s = ownedIncludingDestroyed(caller, id);
         rates.charge(caller, EndpointClass.READ);
-        return ownedIncludingDestroyed(caller, id);
+        return s;
     }
 
     /**
      * The caller's live sandbox without charging a rate limit: for core services whose own operation was already
-     * charged (an execution start looks up its sandbox). Dialects call {@link #get}.
+     * charged (an execution start looks up its sandbox). Dialects call {@link #get}. In a cluster, a sandbox of
+     * another live node throws {@link io.runcell.core.cluster.OwnedElsewhere}.
      */
     public Sandbox owned(Principal caller, String id) {
+        return owned(caller, id, Access.READ);
+    }
+
+    /** {@link #owned(Principal, String)} for an operation that needs the sandbox's node ({@link Access#ACT}). */
+    public Sandbox owned(Principal caller, String id, Access access) {
         caller.require(Scope.READ_VM);
-        return find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound);
+        return here(find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound), access);
     }
 
     /** {@link #owned} including destroyed sandboxes. */
     public Sandbox ownedIncludingDestroyed(Principal caller, String id) {
         caller.require(Scope.READ_VM);
-        return find(caller, id).orElseThrow(SandboxService::notFound);
+        return here(find(caller, id).orElseThrow(SandboxService::notFound), Access.READ);
     }
 
     public Sandbox getByNumber(Principal caller, long number) {
         caller.require(Scope.READ_VM);
+        Sandbox s = here(
+                sandboxes
+                        .findByNumber(number)
+                        .filter(x -> x.accountId().equals(caller.accountId()) && !x.destroyed())
+                        .orElseThrow(SandboxService::notFound),
+                Access.READ);
         rates.charge(caller, EndpointClass.READ);
-        return sandboxes
-                .findByNumber(number)
-                .filter(s -> s.accountId().equals(caller.accountId()) && !s.destroyed())
-                .orElseThrow(SandboxService::notFound);
+        return s;
     }
 
     public List<Sandbox> list(Principal caller, String afterId, int limit) {
@@ -168,9 +199,9 @@ public final class SandboxService {
     public Sandbox setLabel(Principal caller, String id, String label) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        owned(caller, id);
         rates.charge(caller, EndpointClass.MANAGE);
         checkLabel(label);
-        owned(caller, id);
         return locks.with(id, () -> {
             Sandbox s = load(id);
             Sandbox updated = s.withLabel(label, clock.instant());
@@ -182,8 +213,8 @@ public final class SandboxService {
     public Sandbox start(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        owned(caller, id, Access.ACT);
         rates.charge(caller, EndpointClass.MANAGE);
-        owned(caller, id);
         return startOwned(id);
     }
 
@@ -192,7 +223,7 @@ public final class SandboxService {
      * passed while it was stopped): InstaVM's "first execute spawns the VM".
      */
     public Sandbox ensureRunning(Principal caller, String id) {
-        return ensureRunning(owned(caller, id));
+        return ensureRunning(owned(caller, id, Access.ACT));
     }
 
     /** {@link #ensureRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. */
@@ -206,7 +237,7 @@ public final class SandboxService {
 
     /** Returns the sandbox if it can run commands now, else throws the matching not-running error. */
     public Sandbox requireRunning(Principal caller, String id) {
-        return requireRunning(owned(caller, id));
+        return requireRunning(owned(caller, id, Access.ACT));
     }
 
     /** {@link #requireRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. */
@@ -252,8 +283,8 @@ public final class SandboxService {
     public Sandbox stop(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        owned(caller, id, Access.ACT);
         rates.charge(caller, EndpointClass.MANAGE);
-        owned(caller, id);
         return locks.with(id, () -> {
             Sandbox s = load(id);
             if (s.state() != SandboxState.RUNNING && s.state() != SandboxState.PROVISIONING) {
@@ -269,8 +300,8 @@ public final class SandboxService {
     public void destroy(Principal caller, String id) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
+        owned(caller, id, Access.ACT);
         rates.charge(caller, EndpointClass.MANAGE);
-        owned(caller, id);
         locks.with(id, () -> {
             Sandbox s = load(id);
             try {
@@ -318,7 +349,7 @@ public final class SandboxService {
         Instant now = clock.instant();
         int stopped = 0;
         for (Sandbox s : live) {
-            if (s.state() == SandboxState.RUNNING || s.state() == SandboxState.PROVISIONING) {
+            if (s.state().holdsProcesses() || s.state() == SandboxState.UNKNOWN) {
                 if (lifetimePassed(s)) {
                     // its stored deadline passed while the server was down: expire it as the reaper would have
                     expire(s);
@@ -331,6 +362,64 @@ public final class SandboxService {
         if (stopped > 0) {
             LOG.info("recovery: {} sandboxes that were running are now stopped", stopped);
         }
+    }
+
+    /** Which node serves what: executions of this node's sandboxes follow the same rule. */
+    public Locality locality() {
+        return locality;
+    }
+
+    /**
+     * Another node's lease lapsed: what its sandboxes were running is unknown until it comes back. Returns how many
+     * sandboxes changed.
+     */
+    public int markNodeUnreachable(String nodeId) {
+        int changed = 0;
+        for (Sandbox s : sandboxes.listByStates(EnumSet.of(SandboxState.RUNNING, SandboxState.PROVISIONING), nodeId)) {
+            sandboxes.update(s.withState(SandboxState.UNKNOWN, UNREACHABLE, clock.instant()));
+            changed++;
+        }
+        return changed;
+    }
+
+    /**
+     * This node is back after others declared it dead while its processes went on (a pause or a partition, not a
+     * restart): its sandboxes whose processes survived are running again, the others stopped.
+     */
+    public int reconcileUnknown() {
+        int changed = 0;
+        for (Sandbox s : sandboxes.listByStates(EnumSet.of(SandboxState.UNKNOWN), settings.nodeId())) {
+            changed += locks.with(s.id(), () -> {
+                Sandbox current = load(s.id());
+                if (current.state() != SandboxState.UNKNOWN) {
+                    return 0;
+                }
+                boolean alive = driverOf(current).isRunning(current.id());
+                sandboxes.update(
+                        alive
+                                ? current.withState(SandboxState.RUNNING, null, clock.instant())
+                                : current.withState(
+                                        SandboxState.STOPPED,
+                                        "its processes ended while the node was away",
+                                        clock.instant()));
+                return 1;
+            });
+        }
+        return changed;
+    }
+
+    /**
+     * A graceful shutdown: the backends are about to end every sandbox process of this node, so its running
+     * sandboxes are recorded stopped (workspaces kept) rather than left for the next start's recovery.
+     */
+    public int stopAllForShutdown() {
+        int stopped = 0;
+        for (Sandbox s : sandboxes.listByStates(
+                EnumSet.of(SandboxState.RUNNING, SandboxState.PROVISIONING, SandboxState.UNKNOWN), settings.nodeId())) {
+            sandboxes.update(s.withState(SandboxState.STOPPED, "stopped by a node shutdown", clock.instant()));
+            stopped++;
+        }
+        return stopped;
     }
 
     public SandboxDriver driverOf(Sandbox s) {
@@ -426,6 +515,14 @@ public final class SandboxService {
             return Optional.empty();
         }
         return sandboxes.findById(id).filter(s -> s.accountId().equals(caller.accountId()));
+    }
+
+    private Sandbox here(Sandbox s, Access access) {
+        if (locality.requireHere(s.nodeId(), access) || !s.state().holdsProcesses()) {
+            return s;
+        }
+        // its node is unreachable: whatever ran there is unknown until the node reconciles
+        return s.withState(SandboxState.UNKNOWN, UNREACHABLE, s.updatedAt());
     }
 
     private Sandbox load(String id) {

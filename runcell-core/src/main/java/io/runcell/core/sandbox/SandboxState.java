@@ -22,6 +22,11 @@ public enum SandboxState {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Whether processes of the sandbox may be alive on its node (so they are unknown when the node is). */
+    public boolean holdsProcesses() {
+        return this == RUNNING || this == PROVISIONING;
+    }
+
     /** Whether a start (explicit, or implied by an auto-starting execute) may move it to running. */
     public boolean startable() {
         return this == PENDING || this == STOPPED || this == EXPIRED;

@@ -128,6 +128,24 @@ public final class Jdbc {
         }
     }
 
+    /** Runs a write with a {@code RETURNING} clause; returns every row it changed. */
+    public <T> List<T> updateReturningAll(String sql, RowMapper<T> mapper, Object... params) {
+        lockWrites();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw translate(e);
+        } finally {
+            unlockWrites();
+        }
+    }
+
     /** {@code "?, ?, ?"} for {@code n} parameters. */
     public static String placeholders(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
