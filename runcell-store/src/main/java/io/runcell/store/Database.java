@@ -168,7 +168,12 @@ public final class Database implements AutoCloseable {
         dataSource.close();
     }
 
-    DataSource dataSource() {
+    /**
+     * The pool itself. Public for the cluster's shared rate limiter ({@code PostgresRateLimiter}), whose Bucket4j
+     * proxy manager runs its own SQL on the {@code rate_limit_buckets} table; everything else goes through the
+     * repositories. Closed by {@link #close()}.
+     */
+    public DataSource dataSource() {
         return dataSource;
     }
 

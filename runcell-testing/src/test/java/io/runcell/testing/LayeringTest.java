@@ -1,11 +1,16 @@
 package io.runcell.testing;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +65,7 @@ class LayeringTest {
     void jdbcLivesOnlyInTheStore() {
         noClasses()
                 .that()
-                .resideOutsideOfPackage("io.runcell.store..")
+                .resideOutsideOfPackages("io.runcell.store..", "io.runcell.cluster..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -70,6 +75,22 @@ class LayeringTest {
                         "com.zaxxer..",
                         "org.sqlite..",
                         "org.postgresql..")
+                .check(classes);
+    }
+
+    /**
+     * The cluster's shared rate limiter hands the store's pool to Bucket4j's PostgreSQL proxy manager, which runs the
+     * SQL: the cluster sees {@code javax.sql.DataSource} and nothing else of JDBC, no driver, pool or migrations.
+     */
+    @Test
+    void theClusterSeesOnlyTheDataSourceOfJdbc() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.runcell.cluster..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(
+                                "java.sql..", "org.flywaydb..", "com.zaxxer..", "org.sqlite..", "org.postgresql..")
+                        .or(resideInAPackage("javax.sql..").and(not(equivalentTo(DataSource.class)))))
                 .check(classes);
     }
 
