@@ -48,7 +48,7 @@ final class ClusterNode {
     }
 
     ClusterFilter filter() {
-        return new ClusterFilter(membership.self(), credential, new NodeRelay(credential));
+        return new ClusterFilter(membership.self(), credential, new NodeRelay(credential, membership));
     }
 
     /** The key that signs result links, the same on every node so any node can verify any link. */

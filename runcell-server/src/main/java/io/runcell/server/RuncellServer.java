@@ -10,6 +10,7 @@ import io.runcell.api.ops.Metrics;
 import io.runcell.api.ops.OpsEndpoints;
 import io.runcell.api.vast.VastApi;
 import io.runcell.cluster.ratelimit.LocalRateLimiter;
+import io.runcell.cluster.ratelimit.PostgresRateLimiter;
 import io.runcell.core.Engine;
 import io.runcell.core.account.AccountService;
 import io.runcell.core.account.Authenticator;
@@ -86,7 +87,10 @@ public final class RuncellServer implements AutoCloseable {
             Ids ids = new Ids(clock);
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
-            RateLimits rates = new RateLimits(new LocalRateLimiter(), database.plans());
+            // in a cluster the buckets live in PostgreSQL, so a client spreading calls over nodes gets one quota
+            PostgresRateLimiter sharedLimiter = cluster != null ? new PostgresRateLimiter(database.dataSource()) : null;
+            RateLimits rates =
+                    new RateLimits(sharedLimiter != null ? sharedLimiter : new LocalRateLimiter(), database.plans());
             SandboxService sandboxService = new SandboxService(
                     database.sandboxes(),
                     database.plans(),
@@ -167,6 +171,9 @@ public final class RuncellServer implements AutoCloseable {
                     Thread.ofPlatform().name("runcell-sweeps").daemon().factory());
             sweeps.scheduleWithFixedDelay(reaper::sweep, 1, 1, TimeUnit.SECONDS);
             sweeps.scheduleWithFixedDelay(executionService::flushLiveOutput, 500, 500, TimeUnit.MILLISECONDS);
+            if (sharedLimiter != null) {
+                sweeps.scheduleWithFixedDelay(sharedLimiter::purgeExpired, 2, 2, TimeUnit.MINUTES);
+            }
             metrics.gauge("runcell_executions_running", "Executions running on this node", executionService::liveCount);
 
             VastApi vast = new VastApi(engine, resultLinks, config.publicUrl());

@@ -58,7 +58,14 @@ public final class ForkedServer implements AutoCloseable {
                 try (BufferedReader r =
                         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
+                    Path out = dataDir.resolve("stdout.log");
                     while ((line = r.readLine()) != null) {
+                        // the log lines too: kept beside server.log for a failing test to show
+                        Files.writeString(
+                                out,
+                                line + "\n",
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
                         Matcher m = RUNNING.matcher(line);
                         if (m.find()) {
                             url.complete(m.group(1));
@@ -102,13 +109,37 @@ public final class ForkedServer implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP / SIGCONT: the process freezes without dying (its heartbeat stops, its sandboxes live on). */
+    public void pause(boolean paused) throws Exception {
+        Process p = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                .inheritIO()
+                .start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("kill -STOP/-CONT failed for " + process.pid());
+        }
+    }
+
+    /** SIGTERM and wait for the process to end: a graceful shutdown. */
+    public void terminate(java.time.Duration max) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("server did not stop within " + max + "; log: " + log());
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public String log() {
         return readLog(dataDir);
     }
 
     private static String readLog(Path dataDir) {
         try {
-            return Files.readString(dataDir.resolve("server.log"));
+            Path out = dataDir.resolve("stdout.log");
+            return Files.readString(dataDir.resolve("server.log"))
+                    + (Files.exists(out) ? "\n--- stdout ---\n" + Files.readString(out) : "");
         } catch (IOException e) {
             return "(no log)";
         }

@@ -68,7 +68,8 @@ public final class ClusterFilter implements Filter {
      * Answers a request the core handed over: relays it to the owning node, unless it was itself relayed here
      * (the nodes disagree about the owner for a moment: answer not-running rather than bounce it around).
      */
-    public static void handOver(ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper) {
+    public static boolean handOver(
+            ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper) {
         Optional<NodeRelay> relay = req.context().get(NodeRelay.class, NodeRelay.class);
         if (relay.isEmpty() || req.context().get(RELAYED_BY, String.class).isPresent()) {
             mapper.render(
@@ -77,9 +78,9 @@ public final class ClusterFilter implements Filter {
                     new RuncellException(
                             ErrorCode.SANDBOX_NOT_RUNNING,
                             "The sandbox is served by node " + elsewhere.node().id() + "; try again."));
-            return;
+            return true;
         }
-        relay.get().relay(req, res, elsewhere.node(), mapper);
+        return relay.get().relay(req, res, elsewhere.node(), mapper);
     }
 
     /** The request's path and query exactly as the client sent them: what a credential signs. */

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.runcell.api.common.Bodies;
 import io.runcell.api.common.ErrorMapper;
 import io.runcell.core.cluster.Node;
+import io.runcell.core.cluster.NodeDirectory;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.RuncellException;
 import java.io.IOException;
@@ -21,7 +22,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +42,7 @@ public final class NodeRelay {
     public static final int MAX_BODY_BYTES = 128 * 1024 * 1024;
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final long LIVENESS_CHECK_MILLIS = 250;
     // hop-by-hop headers, and those the JDK client sets itself (it refuses them from callers)
     private static final Set<String> NOT_RELAYED_REQUEST = Set.of(
             "connection",
@@ -65,10 +70,12 @@ public final class NodeRelay {
             "x-request-id");
 
     private final InternalCredential credential;
+    private final NodeDirectory directory;
     private final HttpClient client;
 
-    public NodeRelay(InternalCredential credential) {
+    public NodeRelay(InternalCredential credential, NodeDirectory directory) {
         this.credential = credential;
+        this.directory = directory;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
@@ -79,10 +86,13 @@ public final class NodeRelay {
     }
 
     /**
-     * Relays {@code req} to {@code target} and writes the answer to {@code res}; failures to reach it are rendered
-     * by {@code mapper} as the dialect's not-running error.
+     * Relays {@code req} to {@code target} and writes the answer to {@code res}. Returns false, having written
+     * nothing, when the owner is dead in this node's view by now: no connection could be made (then it is suspected)
+     * or its lease lapsed while the answer was awaited. The caller then runs the request here, where the dead
+     * owner's sandbox is read from the store and any action fails fast. Other failures are rendered by
+     * {@code mapper} as the not-running error.
      */
-    public void relay(ServerRequest req, ServerResponse res, Node target, ErrorMapper mapper) {
+    public boolean relay(ServerRequest req, ServerResponse res, Node target, ErrorMapper mapper) {
         String method = req.prologue().method().text();
         String pathAndQuery = ClusterFilter.requestLine(req);
         HttpRequest.Builder out = HttpRequest.newBuilder(URI.create(stripSlash(target.url()) + pathAndQuery));
@@ -100,15 +110,24 @@ public final class NodeRelay {
                 body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<InputStream> answer;
         try {
-            answer = client.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            LOG.warn("node {} at {} did not answer a relayed request: {}", target.id(), target.url(), e.toString());
+            answer = awaitWhileLive(client.sendAsync(out.build(), HttpResponse.BodyHandlers.ofInputStream()), target);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof java.net.ConnectException) {
+                LOG.warn("node {} at {} refused a relayed request: {}", target.id(), target.url(), e.getCause());
+                directory.suspect(target.id());
+                return false;
+            }
+            LOG.warn("node {} at {} did not answer a relayed request: {}", target.id(), target.url(), e.getCause());
             mapper.render(req, res, unreachable(target));
-            return;
+            return true;
+        } catch (OwnerLost e) {
+            // now dead in this node's view: run here again, which reads from the store or fails fast, never acts
+            LOG.warn("node {} died while a relayed request waited for its answer", target.id());
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             mapper.render(req, res, unreachable(target));
-            return;
+            return true;
         }
         res.status(Status.create(answer.statusCode()));
         answer.headers().map().forEach((name, values) -> {
@@ -132,6 +151,35 @@ public final class NodeRelay {
         } catch (IOException e) {
             // the owner went away mid-answer: the client sees the connection end, as it would have from the owner
             LOG.warn("relaying the answer of node {} broke off: {}", target.id(), e.toString());
+        }
+        return true;
+    }
+
+    /** The owner's lease lapsed while its answer was awaited. */
+    private static final class OwnerLost extends Exception {
+        OwnerLost() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Waits for the owner's answer as long as it takes (a synchronous execute may run for minutes) while the owner
+     * is alive: a frozen or partitioned owner accepts the connection but never answers, and its lapsed lease is
+     * what ends the wait.
+     */
+    private HttpResponse<InputStream> awaitWhileLive(
+            java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> pending, Node target)
+            throws ExecutionException, InterruptedException, OwnerLost {
+        while (true) {
+            try {
+                return pending.get(LIVENESS_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                boolean live = directory.node(target.id()).map(Node::live).orElse(false);
+                if (!live) {
+                    pending.cancel(true);
+                    throw new OwnerLost();
+                }
+            }
         }
     }
 

@@ -53,6 +53,14 @@ public final class Bodies {
      * another node after its body was read can still be relayed whole ({@link #replay}).
      */
     public static byte[] raw(ServerRequest req, int max) {
+        java.util.Optional<byte[]> read = req.context().get(READ_BODY, byte[].class);
+        if (read.isPresent()) {
+            // a second run of the handler (its first run's owner node was unreachable) sees the same body
+            if (read.get().length > max) {
+                throw new MalformedBodyException("The body is larger than " + max + " bytes.", true);
+            }
+            return read.get();
+        }
         if (!req.content().hasEntity()) {
             return new byte[0];
         }

@@ -23,41 +23,45 @@ public final class Guard {
     }
 
     public Handler wrap(Action action) {
-        return (req, res) -> {
-            try {
-                action.handle(req, res);
-            } catch (RuncellException e) {
-                if (!res.isSent()) {
-                    mapper.render(req, res, e);
-                }
-            } catch (OwnedElsewhere e) {
-                if (!res.isSent()) {
-                    handOver(req, res, e);
-                }
-            } catch (MalformedBodyException e) {
-                if (!res.isSent()) {
-                    mapper.renderMalformed(req, res, e);
-                }
-            } catch (Exception e) {
-                Boundary.logUnexpected(req, e);
-                if (!res.isSent()) {
-                    mapper.renderUnexpected(req, res);
-                }
-            }
-        };
+        return (req, res) -> run(action, req, res, true);
     }
 
-    private void handOver(ServerRequest req, ServerResponse res, OwnedElsewhere e) {
-        req.context()
-                .get(HandOver.class, HandOver.class)
-                .ifPresentOrElse(
-                        h -> h.handOver(req, res, e, mapper),
-                        () -> mapper.render(
-                                req,
-                                res,
-                                new RuncellException(
-                                        ErrorCode.SANDBOX_NOT_RUNNING,
-                                        "The sandbox is served by node "
-                                                + e.node().id() + ".")));
+    private void run(Action action, ServerRequest req, ServerResponse res, boolean mayRelay) {
+        try {
+            action.handle(req, res);
+        } catch (RuncellException e) {
+            if (!res.isSent()) {
+                mapper.render(req, res, e);
+            }
+        } catch (OwnedElsewhere e) {
+            if (!res.isSent() && !handOver(req, res, e, mayRelay)) {
+                // the owner was unreachable and is now taken for dead: the request is answered here
+                run(action, req, res, false);
+            }
+        } catch (MalformedBodyException e) {
+            if (!res.isSent()) {
+                mapper.renderMalformed(req, res, e);
+            }
+        } catch (Exception e) {
+            Boundary.logUnexpected(req, e);
+            if (!res.isSent()) {
+                mapper.renderUnexpected(req, res);
+            }
+        }
+    }
+
+    /** Returns false when the request should run again here. */
+    private boolean handOver(ServerRequest req, ServerResponse res, OwnedElsewhere e, boolean mayRelay) {
+        java.util.Optional<HandOver> relay = req.context().get(HandOver.class, HandOver.class);
+        if (relay.isPresent() && mayRelay) {
+            return relay.get().handOver(req, res, e, mapper);
+        }
+        mapper.render(
+                req,
+                res,
+                new RuncellException(
+                        ErrorCode.SANDBOX_NOT_RUNNING,
+                        "The sandbox is served by node " + e.node().id() + ", which is unreachable."));
+        return true;
     }
 }

@@ -11,5 +11,9 @@ import io.runcell.core.cluster.OwnedElsewhere;
 @FunctionalInterface
 public interface HandOver {
 
-    void handOver(ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper);
+    /**
+     * Answers {@code req} through the owning node. Returns false, having written nothing, when the owner could not
+     * be reached before it saw the request (it is then treated as dead here and the request may run again here).
+     */
+    boolean handOver(ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper);
 }

@@ -64,7 +64,8 @@ final class VastJson {
             case RUNNING -> "running";
             case STOPPED, EXPIRED -> "stopped";
             case FAILED, DESTROYED -> "exited";
-            case UNKNOWN -> "unknown";
+            // Vast's word for a machine whose host stopped answering: here, the sandbox's node is dead
+            case UNKNOWN -> "offline";
         };
     }
 

@@ -36,6 +36,10 @@ public final class ClusterMembership implements NodeDirectory {
     private volatile String url;
     private volatile Map<String, Node> view = Map.of();
     private volatile boolean draining;
+    /** Nodes a relay could not reach, with the heartbeat they had then: dead here until it advances. */
+    private final Map<String, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private volatile Map<String, Long> heartbeats = Map.of();
 
     public ClusterMembership(NodeRepository nodes, String self, int capacity, long leaseMillis) {
         this.nodes = nodes;
@@ -96,12 +100,39 @@ public final class ClusterMembership implements NodeDirectory {
 
     private void refresh() {
         Map<String, Node> next = new HashMap<>();
+        Map<String, Long> beats = new HashMap<>();
         for (NodeRow row : nodes.list()) {
-            boolean live = row.leaseCurrent() && !LEFT.equals(row.state());
+            beats.put(row.id(), row.heartbeatAt());
+            Long suspectedAt = suspects.get(row.id());
+            if (suspectedAt != null && row.heartbeatAt() > suspectedAt) {
+                suspects.remove(row.id());
+                suspectedAt = null;
+            }
+            boolean live = row.leaseCurrent() && !LEFT.equals(row.state()) && suspectedAt == null;
             boolean accepting = live && ACTIVE.equals(row.state()) && row.sandboxes() < row.capacity();
             next.put(row.id(), new Node(row.id(), row.url(), live, accepting, row.sandboxes(), row.capacity()));
         }
         view = Map.copyOf(next);
+        heartbeats = Map.copyOf(beats);
+    }
+
+    @Override
+    public void suspect(String nodeId) {
+        if (nodeId.equals(self)) {
+            return;
+        }
+        Long beat = heartbeats.get(nodeId);
+        if (beat == null) {
+            return;
+        }
+        suspects.putIfAbsent(nodeId, beat);
+        Node seen = view.get(nodeId);
+        if (seen != null && seen.live()) {
+            Map<String, Node> next = new HashMap<>(view);
+            next.put(nodeId, new Node(seen.id(), seen.url(), false, false, seen.sandboxes(), seen.capacity()));
+            view = Map.copyOf(next);
+            LOG.warn("node {} refused a relayed request: treated as unreachable until its heartbeat advances", nodeId);
+        }
     }
 
     @Override
@@ -112,6 +143,16 @@ public final class ClusterMembership implements NodeDirectory {
     @Override
     public Optional<Node> node(String id) {
         return Optional.ofNullable(view.get(id));
+    }
+
+    @Override
+    public Optional<Node> freshNode(String id) {
+        try {
+            refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("re-reading the node registry failed: {}", e.toString());
+        }
+        return node(id);
     }
 
     @Override

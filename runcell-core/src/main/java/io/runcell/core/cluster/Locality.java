@@ -46,6 +46,10 @@ public final class Locality {
             return true;
         }
         Optional<Node> owner = directory.node(ownerNodeId);
+        if (owner.isEmpty() || !owner.get().live()) {
+            // the view may be a heartbeat old (the node just came back): look again before calling it dead
+            owner = directory.freshNode(ownerNodeId);
+        }
         if (owner.isPresent() && owner.get().live()) {
             throw new OwnedElsewhere(owner.get());
         }

@@ -15,8 +15,22 @@ public interface NodeDirectory {
     /** Another node by id, if it has ever registered. */
     Optional<Node> node(String id);
 
+    /**
+     * {@link #node} re-read from the registry now rather than from the last heartbeat's view: asked before a
+     * request is refused because its node looks dead, since that view can be a heartbeat old.
+     */
+    default Optional<Node> freshNode(String id) {
+        return node(id);
+    }
+
     /** Whether this node takes a new sandbox now (not draining, below its capacity). */
     boolean acceptsNewSandboxes();
+
+    /**
+     * A relay to {@code nodeId} could not connect: treat it as dead on this node until its heartbeat is seen to
+     * advance again, so reads are answered from the store and actions fail fast while its lease runs out.
+     */
+    default void suspect(String nodeId) {}
 
     /** The live node with the most free room that takes new sandboxes, other than this one. */
     Optional<Node> leastLoadedOther();

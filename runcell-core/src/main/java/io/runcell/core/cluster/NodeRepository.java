@@ -16,6 +16,7 @@ public interface NodeRepository {
             int capacity,
             String state,
             String incarnation,
+            long heartbeatAt,
             boolean leaseCurrent,
             boolean declaredDead,
             int sandboxes) {}

@@ -60,7 +60,8 @@ public final class JdbcNodeRepository implements NodeRepository {
     @Override
     public List<NodeRow> list() {
         return jdbc.query(
-                "SELECT n.id, n.url, n.capacity, n.state, n.incarnation, n.lease_until > " + now + " AS current,"
+                "SELECT n.id, n.url, n.capacity, n.state, n.incarnation, n.heartbeat_at, n.lease_until > " + now
+                        + " AS current,"
                         + " n.declared_dead_at IS NOT NULL AS dead,"
                         + " (SELECT COUNT(*) FROM sandboxes s WHERE s.node_id = n.id AND s.state <> 'destroyed')"
                         + " AS sandboxes FROM nodes n ORDER BY n.id",
@@ -97,6 +98,7 @@ public final class JdbcNodeRepository implements NodeRepository {
                 rs.getInt("capacity"),
                 rs.getString("state"),
                 rs.getString("incarnation"),
+                rs.getLong("heartbeat_at"),
                 rs.getBoolean("current"),
                 rs.getBoolean("dead"),
                 rs.getInt("sandboxes"));
