@@ -195,4 +195,54 @@ class ClusterRoutingIT {
                     .isEqualTo(next.json().get("node_id").asText());
         });
     }
+
+    @Test
+    void aFreePlanClientHammeringEveryNodeGetsOneNodesQuota() throws Exception {
+        Http admin = cluster.api("a");
+        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"hammer\",\"plan\":\"free\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"scopes\":[\"read:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
+        double rate = admin.get("/runcell/v1/plans/free")
+                .json()
+                .get("read_rate_per_second")
+                .asDouble();
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.Queue<String> other = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        long end = start + Duration.ofSeconds(4).toNanos();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (String node : new String[] {"a", "b", "c", "a", "b", "c"}) {
+            Http client = cluster.node(node).http().bearer(key);
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (System.nanoTime() < end) {
+                    Http.Response r = client.get("/runcell/v1/sandboxes");
+                    if (r.status() == 200) {
+                        allowed.incrementAndGet();
+                    } else if (r.status() == 429) {
+                        refused.incrementAndGet();
+                    } else {
+                        other.add(r.status() + " " + r.body());
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(other).isEmpty();
+        // one bucket shared by all nodes: the burst (ceil(rate)) plus the refill over the run, with 5 % slack
+        double ceiling = (Math.ceil(rate) + rate * seconds) * 1.05;
+        assertThat(allowed.get())
+                .as("allowed %d, refused %d in %.1f s at %s/s", allowed.get(), refused.get(), seconds, rate)
+                .isLessThanOrEqualTo((int) Math.floor(ceiling))
+                .isGreaterThanOrEqualTo((int) Math.ceil(rate));
+        assertThat(refused.get()).isPositive();
+    }
 }
