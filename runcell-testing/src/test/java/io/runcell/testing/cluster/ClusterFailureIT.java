@@ -97,6 +97,10 @@ class ClusterFailureIT {
         JsonNode vast =
                 cluster.api("b").get("/api/v0/instances/" + number + "/").json().get("instances");
         assertThat(vast.get("actual_status").asText()).isEqualTo("offline");
+        Http.Response vastExec =
+                cluster.api("b").put("/api/v0/instances/command/" + number + "/", "{\"command\":\"ls\"}");
+        assertThat(vastExec.status()).isEqualTo(400);
+        assertThat(vastExec.json().get("error").asText()).isEqualTo("invalid_container");
         String vps = "vps_" + onA.substring("sbx_".length());
         JsonNode probe =
                 cluster.api("c").get("/api/v2/vps/" + vps + "/agent/exec").json();
