@@ -12,15 +12,21 @@ import io.runcell.api.vast.VastApi;
 import io.runcell.cluster.ratelimit.LocalRateLimiter;
 import io.runcell.cluster.ratelimit.PostgresRateLimiter;
 import io.runcell.core.Engine;
+import io.runcell.core.account.AccountRepository;
 import io.runcell.core.account.AccountService;
+import io.runcell.core.account.ApiKeyRepository;
 import io.runcell.core.account.Authenticator;
+import io.runcell.core.account.CachingAccountRepository;
+import io.runcell.core.account.CachingApiKeyRepository;
 import io.runcell.core.audit.AuditLog;
 import io.runcell.core.cluster.Locality;
 import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.execution.ResultLinks;
 import io.runcell.core.files.FileService;
 import io.runcell.core.id.Ids;
+import io.runcell.core.plan.CachingPlanRepository;
 import io.runcell.core.plan.Plan;
+import io.runcell.core.plan.PlanRepository;
 import io.runcell.core.plan.PlanService;
 import io.runcell.core.policy.AllowlistCommandPolicy;
 import io.runcell.core.policy.BlockedCommands;
@@ -55,6 +61,12 @@ public final class RuncellServer implements AutoCloseable {
     private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
     /** How long a Vast result_url stays readable. */
     private static final java.time.Duration RESULT_LINK_TTL = java.time.Duration.ofHours(1);
+    /**
+     * How long a key, account or plan read is reused. Changes made on this node apply at once; in a cluster, a
+     * revoke, block or plan change made on another node applies here within this time.
+     */
+    static final java.time.Duration READ_CACHE_TTL =
+            java.time.Duration.ofMillis(Long.getLong("runcell.readCacheMillis", 2_000));
 
     private final ServerConfig config;
     private final Database database;
@@ -85,15 +97,18 @@ public final class RuncellServer implements AutoCloseable {
                         + " (base64 of 32 random bytes, e.g. from: head -c32 /dev/urandom | base64)");
             }
             Ids ids = new Ids(clock);
+            // every request reads its key, account and plan: keep them briefly (writes here forget them at once)
+            ApiKeyRepository keys = new CachingApiKeyRepository(database.apiKeys(), READ_CACHE_TTL);
+            AccountRepository accounts = new CachingAccountRepository(database.accounts(), READ_CACHE_TTL);
+            PlanRepository plans = new CachingPlanRepository(database.plans(), READ_CACHE_TTL);
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
             // in a cluster the buckets live in PostgreSQL, so a client spreading calls over nodes gets one quota
             PostgresRateLimiter sharedLimiter = cluster != null ? new PostgresRateLimiter(database.dataSource()) : null;
-            RateLimits rates =
-                    new RateLimits(sharedLimiter != null ? sharedLimiter : new LocalRateLimiter(), database.plans());
+            RateLimits rates = new RateLimits(sharedLimiter != null ? sharedLimiter : new LocalRateLimiter(), plans);
             SandboxService sandboxService = new SandboxService(
                     database.sandboxes(),
-                    database.plans(),
+                    plans,
                     drivers,
                     ids,
                     clock,
@@ -108,7 +123,7 @@ public final class RuncellServer implements AutoCloseable {
                     .with(
                             PolicyProfile.ALLOWLIST,
                             new io.runcell.core.plan.PlanAllowlistPolicy(
-                                    database.plans(), new AllowlistCommandPolicy(config.commandAllowlist())))
+                                    plans, new AllowlistCommandPolicy(config.commandAllowlist())))
                     .with(PolicyProfile.GUARDED, new GuardedPolicy(blocked, audit));
             MasterKeys masterKeys = MasterKeys.load(
                     dataDir,
@@ -119,7 +134,7 @@ public final class RuncellServer implements AutoCloseable {
                     database.executions(),
                     database.sandboxes(),
                     sandboxService,
-                    database.plans(),
+                    plans,
                     ids,
                     clock,
                     config.nodeId(),
@@ -127,8 +142,7 @@ public final class RuncellServer implements AutoCloseable {
                     policies,
                     rates,
                     vaultService);
-            AccountService accountService = new AccountService(
-                    database.accounts(), database.apiKeys(), database.plans(), ids, clock, Plan.DEFAULT);
+            AccountService accountService = new AccountService(accounts, keys, plans, ids, clock, Plan.DEFAULT);
             PowerService power = new PowerService(
                     database.operations(),
                     sandboxService,
@@ -137,16 +151,16 @@ public final class RuncellServer implements AutoCloseable {
                     Executors.newThreadPerTaskExecutor(
                             Thread.ofVirtual().name("runcell-power-", 0).factory()));
             this.engine = new Engine(
-                    new Authenticator(database.apiKeys(), database.accounts()),
+                    new Authenticator(keys, accounts),
                     accountService,
                     sandboxService,
                     executionService,
                     new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
-                    database.plans(),
+                    plans,
                     clock,
                     audit,
                     power,
-                    new PlanService(database.plans()),
+                    new PlanService(plans),
                     vaultService);
 
             ResultLinks resultLinks = new ResultLinks(

@@ -790,4 +790,20 @@ public abstract class StoreContract {
         assertThat(db.nodes().settingOrCreate("k", "first")).isEqualTo("first");
         assertThat(db.nodes().settingOrCreate("k", "second")).isEqualTo("first");
     }
+
+    @Test
+    void countActiveCountsTheAccountsQueuedAndRunningExecutionsOnEveryNode() {
+        Account a = insertAccount("alice");
+        Account b = insertAccount("bob");
+        Sandbox sa = insertSandbox(a, SandboxState.RUNNING, "n1");
+        Sandbox sa2 = insertSandbox(a, SandboxState.RUNNING, "n2");
+        Sandbox sb = insertSandbox(b, SandboxState.RUNNING, "n1");
+        db.executions().insert(execution(sa, 1, ExecutionStatus.RUNNING, "n1"));
+        db.executions().insert(execution(sa, 2, ExecutionStatus.QUEUED, "n1"));
+        db.executions().insert(execution(sa, 3, ExecutionStatus.SUCCEEDED, "n1"));
+        db.executions().insert(execution(sa2, 1, ExecutionStatus.RUNNING, "n2"));
+        db.executions().insert(execution(sb, 1, ExecutionStatus.RUNNING, "n1"));
+        assertThat(db.executions().countActive(a.id())).isEqualTo(3);
+        assertThat(db.executions().countActive(b.id())).isEqualTo(1);
+    }
 }

@@ -75,6 +75,11 @@ public final class Locality {
         throw new OwnedElsewhere(target);
     }
 
+    /** Whether {@code nodeId} names another node of a cluster. */
+    public boolean isRemote(String nodeId) {
+        return clustered && nodeId != null && !nodeId.equals(directory.self());
+    }
+
     public boolean clustered() {
         return clustered;
     }

@@ -28,4 +28,7 @@ public interface ExecutionRepository {
      * its output; returns how many.
      */
     int markLost(Set<ExecutionStatus> statuses, String nodeId, Instant now);
+
+    /** How many of the account's executions are queued or running, on any node (the cluster-wide quota). */
+    int countActive(String accountId);
 }

@@ -150,7 +150,10 @@ public final class ExecutionService {
         // The record loaded above, not a second read: one query less on every execution.
         Sandbox sandbox = command.autoStart() ? sandboxes.ensureRunning(owned) : sandboxes.requireRunning(owned);
         AtomicInteger running = runningPerAccount.computeIfAbsent(caller.accountId(), k -> new AtomicInteger());
-        if (running.incrementAndGet() > plan.maxConcurrentExecutions()) {
+        // in a cluster the account's executions on other nodes count too (the store holds them all)
+        boolean clusterFull = sandboxes.locality().clustered()
+                && executions.countActive(caller.accountId()) >= plan.maxConcurrentExecutions();
+        if (running.incrementAndGet() > plan.maxConcurrentExecutions() || clusterFull) {
             running.decrementAndGet();
             throw new RuncellException(
                     ErrorCode.QUOTA_EXCEEDED,

@@ -50,6 +50,12 @@ public final class SandboxService {
     private final SandboxLocks locks = new SandboxLocks();
     private final RateLimits rates;
     private final Locality locality;
+    /** Account and node of other nodes' sandboxes seen before (both immutable), so relays skip the store. */
+    private final java.util.Map<String, Placement> remote = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final int MAX_REMEMBERED_PLACEMENTS = 100_000;
+
+    private record Placement(String accountId, String nodeId) {}
 
     public SandboxService(
             SandboxRepository sandboxes,
@@ -169,6 +175,11 @@ public final class SandboxService {
     /** {@link #owned(Principal, String)} for an operation that needs the sandbox's node ({@link Access#ACT}). */
     public Sandbox owned(Principal caller, String id, Access access) {
         caller.require(Scope.READ_VM);
+        Placement known = remote.get(id);
+        if (known != null && known.accountId().equals(caller.accountId())) {
+            // a sandbox never changes account or node: relay without reading the store (throws when its node lives)
+            locality.requireHere(known.nodeId(), access);
+        }
         return here(find(caller, id).filter(s -> !s.destroyed()).orElseThrow(SandboxService::notFound), access);
     }
 
@@ -518,6 +529,12 @@ public final class SandboxService {
     }
 
     private Sandbox here(Sandbox s, Access access) {
+        if (locality.isRemote(s.nodeId())) {
+            if (remote.size() >= MAX_REMEMBERED_PLACEMENTS) {
+                remote.clear();
+            }
+            remote.put(s.id(), new Placement(s.accountId(), s.nodeId()));
+        }
         if (locality.requireHere(s.nodeId(), access) || !s.state().holdsProcesses()) {
             return s;
         }

@@ -365,6 +365,14 @@ public final class MemoryStore {
         }
 
         @Override
+        public int countActive(String accountId) {
+            return (int) rows.values().stream()
+                    .filter(e -> e.accountId().equals(accountId)
+                            && (e.status() == ExecutionStatus.QUEUED || e.status() == ExecutionStatus.RUNNING))
+                    .count();
+        }
+
+        @Override
         public int markLost(Set<ExecutionStatus> statuses, String nodeId, Instant now) {
             int n = 0;
             for (Execution e : List.copyOf(rows.values())) {

@@ -112,6 +112,15 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
+    public int countActive(String accountId) {
+        return (int) jdbc.queryLong(
+                "SELECT COUNT(*) FROM executions WHERE account_id = ? AND status IN (?, ?)",
+                accountId,
+                ExecutionStatus.QUEUED.wire(),
+                ExecutionStatus.RUNNING.wire());
+    }
+
+    @Override
     public int markLost(Set<ExecutionStatus> statuses, String nodeId, Instant now) {
         if (statuses.isEmpty()) {
             return 0;

@@ -245,4 +245,53 @@ class ClusterRoutingIT {
                 .isGreaterThanOrEqualTo((int) Math.ceil(rate));
         assertThat(refused.get()).isPositive();
     }
+
+    @Test
+    void theConcurrentExecutionQuotaCountsEveryNode() {
+        Http admin = cluster.api("a");
+        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"busy\",\"plan\":\"free\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
+        int max = admin.get("/runcell/v1/plans/free")
+                .json()
+                .get("max_concurrent_executions")
+                .asInt();
+        assertThat(max).isEqualTo(2);
+        Http onA = cluster.node("a").http().bearer(key);
+        Http onB = cluster.node("b").http().bearer(key);
+        // the free plan's rates are shared by the nodes too: retry past its 429s
+        String sa = past429(() -> onA.post("/runcell/v1/sandboxes", "{}"))
+                .json()
+                .get("id")
+                .asText();
+        String sb = past429(() -> onB.post("/runcell/v1/sandboxes", "{}"))
+                .json()
+                .get("id")
+                .asText();
+        // one long execution on each node: together they fill the plan, though each node runs only one
+        assertThat(past429(() -> onA.post("/runcell/v1/sandboxes/" + sa + "/executions", "{\"command\":\"sleep 20\"}"))
+                        .status())
+                .isEqualTo(202);
+        assertThat(past429(() -> onB.post("/runcell/v1/sandboxes/" + sb + "/executions", "{\"command\":\"sleep 20\"}"))
+                        .status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Http.Response third = onA.post("/runcell/v1/sandboxes/" + sa + "/executions", "{\"command\":\"true\"}");
+            assertThat(third.status()).as(third.body()).isEqualTo(409);
+            assertThat(third.json().get("code").asText()).isEqualTo("quota_exceeded");
+        });
+    }
+
+    private static Http.Response past429(java.util.function.Supplier<Http.Response> call) {
+        Http.Response[] last = new Http.Response[1];
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> (last[0] = call.get()).status() != 429);
+        return last[0];
+    }
 }
