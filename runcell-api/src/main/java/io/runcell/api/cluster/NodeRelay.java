@@ -110,7 +110,7 @@ public final class NodeRelay {
                 body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         HttpResponse<InputStream> answer;
         try {
-            answer = awaitWhileLive(client.sendAsync(out.build(), HttpResponse.BodyHandlers.ofInputStream()), target);
+            answer = awaitWhileLive(client.sendAsync(out.build(), NodeRelay::bodyOf), target);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof java.net.ConnectException) {
                 LOG.warn("node {} at {} refused a relayed request: {}", target.id(), target.url(), e.getCause());
@@ -184,9 +184,22 @@ public final class NodeRelay {
     }
 
     private static boolean isStream(HttpResponse<?> answer) {
-        List<String> type = answer.headers().allValues("content-type");
-        return answer.headers().firstValue("content-length").isEmpty()
+        return isStream(answer.headers());
+    }
+
+    private static boolean isStream(java.net.http.HttpHeaders headers) {
+        List<String> type = headers.allValues("content-type");
+        return headers.firstValue("content-length").isEmpty()
                 || type.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).startsWith("text/event-stream"));
+    }
+
+    /** A stream is piped through as it arrives; a sized answer is read whole first (cheaper than piping it). */
+    private static HttpResponse.BodySubscriber<InputStream> bodyOf(HttpResponse.ResponseInfo info) {
+        if (isStream(info.headers())) {
+            return HttpResponse.BodySubscribers.ofInputStream();
+        }
+        return HttpResponse.BodySubscribers.mapping(
+                HttpResponse.BodySubscribers.ofByteArray(), java.io.ByteArrayInputStream::new);
     }
 
     /** {@code x-runcell-node} → {@code X-Runcell-Node}: the JDK client lower-cases names; a direct answer does not. */
