@@ -87,8 +87,8 @@ public final class NodeRelay {
 
     /**
      * Relays {@code req} to {@code target} and writes the answer to {@code res}. Returns false, having written
-     * nothing, when the owner is dead in this node's view by now: no connection could be made (then it is suspected)
-     * or its lease lapsed while the answer was awaited. The caller then runs the request here, where the dead
+     * nothing, when the owner is dead in this node's view by now: the connection was refused, reset or cut before an
+     * answer (then it is suspected) or its lease lapsed while the answer was awaited. The caller then runs the request here, where the dead
      * owner's sandbox is read from the store and any action fails fast. Other failures are rendered by
      * {@code mapper} as the not-running error.
      */
@@ -112,14 +112,12 @@ public final class NodeRelay {
         try {
             answer = awaitWhileLive(client.sendAsync(out.build(), NodeRelay::bodyOf), target);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof java.net.ConnectException) {
-                LOG.warn("node {} at {} refused a relayed request: {}", target.id(), target.url(), e.getCause());
-                directory.suspect(target.id());
-                return false;
-            }
+            // refused, reset or cut off before an answer: the owner is taken for dead here until its heartbeat
+            // advances, and the request runs here again (a read from the store, or a fast not-running error; a dead
+            // owner's sandbox is never acted on here, so nothing can happen twice)
             LOG.warn("node {} at {} did not answer a relayed request: {}", target.id(), target.url(), e.getCause());
-            mapper.render(req, res, unreachable(target));
-            return true;
+            directory.suspect(target.id());
+            return false;
         } catch (OwnerLost e) {
             // now dead in this node's view: run here again, which reads from the store or fails fast, never acts
             LOG.warn("node {} died while a relayed request waited for its answer", target.id());

@@ -48,11 +48,9 @@ class ClusterFailureIT {
     }
 
     private String state(String via, String sandbox) {
-        return cluster.api(via)
-                .get("/runcell/v1/sandboxes/" + sandbox)
-                .json()
-                .get("state")
-                .asText();
+        Http.Response r = cluster.api(via).get("/runcell/v1/sandboxes/" + sandbox);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json().get("state").asText();
     }
 
     @Test
