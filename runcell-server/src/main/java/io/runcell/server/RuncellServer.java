@@ -209,7 +209,8 @@ public final class RuncellServer implements AutoCloseable {
             this.heartbeat = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("runcell-heartbeat").daemon().factory());
             if (cluster != null) {
-                cluster.join(advertisedUrl(config, web.port()), heartbeat, sandboxService, executionService);
+                String advertised = config.advertiseUrl() != null ? config.advertiseUrl() : baseUrl();
+                cluster.join(advertised, heartbeat, sandboxService, executionService);
             }
             started = true;
             LOG.info(
@@ -272,17 +273,23 @@ public final class RuncellServer implements AutoCloseable {
             heartbeat.shutdownNow();
             try {
                 engine.executions().flushLiveOutput();
-                engine.sandboxes().stopAllForShutdown();
+                recordSandboxesStopped();
                 drivers.close();
                 if (cluster != null) {
                     cluster.leave();
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("shutdown step failed: {}", e.toString());
-                drivers.close();
             } finally {
                 database.close();
             }
+        }
+    }
+
+    /** A failure to record this is not a reason to leave the backends running: the next start recovers it. */
+    private void recordSandboxesStopped() {
+        try {
+            engine.sandboxes().stopAllForShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("could not record this node's sandboxes as stopped: {}", e.toString());
         }
     }
 
@@ -302,14 +309,6 @@ public final class RuncellServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("drain failed: {}", e.toString());
         }
-    }
-
-    private static String advertisedUrl(ServerConfig config, int port) {
-        if (config.advertiseUrl() != null) {
-            return config.advertiseUrl();
-        }
-        String host = config.bind().equals("0.0.0.0") ? "127.0.0.1" : config.bind();
-        return "http://" + host + ":" + port;
     }
 
     private static void createPrivateDir(Path dir) throws IOException {

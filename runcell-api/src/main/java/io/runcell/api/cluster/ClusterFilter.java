@@ -8,25 +8,20 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
-import io.runcell.api.common.ErrorMapper;
 import io.runcell.api.common.HandOver;
-import io.runcell.core.cluster.OwnedElsewhere;
-import io.runcell.core.error.ErrorCode;
-import io.runcell.core.error.RuncellException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
  * Runs first on every request: names this node in {@code X-Runcell-Node}; checks an internal credential if the
- * request carries one (a forged or stale one is refused with 403 before anything else runs); and makes the relay
- * available to {@link #handOver}. Without a cluster ({@code relay} null) any internal credential is forged.
+ * request carries one (a forged or stale one is refused with 403 before anything else runs); and gives requests
+ * from clients a {@link HandOver} through the relay. Without a cluster ({@code relay} null) any internal credential
+ * is forged.
  */
 public final class ClusterFilter implements Filter {
 
     public static final HeaderName X_RUNCELL_NODE = HeaderNames.create("X-Runcell-Node");
     private static final HeaderName FORWARDED = HeaderNames.create(InternalCredential.HEADER);
-    private static final String RELAYED_BY = "runcell.relayedBy";
 
     private final String self;
     private final InternalCredential credential;
@@ -55,32 +50,14 @@ public final class ClusterFilter implements Filter {
                                 .getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            req.context().register(RELAYED_BY, from.get());
         }
-        if (relay != null) {
-            req.context().register(HandOver.class, (HandOver) ClusterFilter::handOver);
-            req.context().register(NodeRelay.class, relay);
+        // a request relayed here is not relayed on (the nodes disagree about an owner for a moment): without a
+        // hand-over the guard answers it as not running instead of bouncing it around
+        if (relay != null && presented.isEmpty()) {
+            req.context().register(HandOver.class, (HandOver)
+                    (q, s, elsewhere, mapper) -> relay.relay(q, s, elsewhere.node(), mapper));
         }
         chain.proceed();
-    }
-
-    /**
-     * Answers a request the core handed over: relays it to the owning node, unless it was itself relayed here
-     * (the nodes disagree about the owner for a moment: answer not-running rather than bounce it around).
-     */
-    public static boolean handOver(
-            ServerRequest req, ServerResponse res, OwnedElsewhere elsewhere, ErrorMapper mapper) {
-        Optional<NodeRelay> relay = req.context().get(NodeRelay.class, NodeRelay.class);
-        if (relay.isEmpty() || req.context().get(RELAYED_BY, String.class).isPresent()) {
-            mapper.render(
-                    req,
-                    res,
-                    new RuncellException(
-                            ErrorCode.SANDBOX_NOT_RUNNING,
-                            "The sandbox is served by node " + elsewhere.node().id() + "; try again."));
-            return true;
-        }
-        return relay.get().relay(req, res, elsewhere.node(), mapper);
     }
 
     /** The request's path and query exactly as the client sent them: what a credential signs. */

@@ -134,7 +134,7 @@ public final class NodeRelay {
             }
         });
         try (InputStream in = answer.body()) {
-            if (isStream(answer)) {
+            if (isStream(answer.headers())) {
                 try (OutputStream o = res.outputStream()) {
                     byte[] buf = new byte[8192];
                     int n;
@@ -179,10 +179,6 @@ public final class NodeRelay {
                 }
             }
         }
-    }
-
-    private static boolean isStream(HttpResponse<?> answer) {
-        return isStream(answer.headers());
     }
 
     private static boolean isStream(java.net.http.HttpHeaders headers) {

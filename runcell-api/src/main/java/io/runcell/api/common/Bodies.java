@@ -19,11 +19,8 @@ public final class Bodies {
 
     /** The whole body for relaying: the bytes a handler already read, else what is still unread (at most max). */
     public static byte[] replay(ServerRequest req, int max) {
-        java.util.Optional<byte[]> read = req.context().get(READ_BODY, byte[].class);
-        if (read.isPresent()) {
-            return read.get();
-        }
-        if (!req.content().hasEntity() || req.content().consumed()) {
+        boolean read = req.context().get(READ_BODY, byte[].class).isPresent();
+        if (!read && (!req.content().hasEntity() || req.content().consumed())) {
             return new byte[0];
         }
         return raw(req, max);

@@ -61,7 +61,7 @@ public final class Guard {
                 res,
                 new RuncellException(
                         ErrorCode.SANDBOX_NOT_RUNNING,
-                        "The sandbox is served by node " + e.node().id() + ", which is unreachable."));
+                        "The sandbox is served by node " + e.node().id() + ", which cannot take this request now."));
         return true;
     }
 }

@@ -6,7 +6,8 @@ import io.runcell.core.cluster.OwnedElsewhere;
 
 /**
  * What {@link Guard} does with a request the core handed over to another node. The cluster filter puts one in the
- * request context; on a single node there is none and the request is answered as not running.
+ * context of a client's request; on a single node, or for a request another node relayed here, there is none and
+ * the request is answered as not running.
  */
 @FunctionalInterface
 public interface HandOver {

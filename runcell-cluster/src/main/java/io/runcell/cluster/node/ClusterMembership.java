@@ -131,7 +131,7 @@ public final class ClusterMembership implements NodeDirectory {
             Map<String, Node> next = new HashMap<>(view);
             next.put(nodeId, new Node(seen.id(), seen.url(), false, false, seen.sandboxes(), seen.capacity()));
             view = Map.copyOf(next);
-            LOG.warn("node {} refused a relayed request: treated as unreachable until its heartbeat advances", nodeId);
+            LOG.warn("node {} did not answer a relayed request: unreachable here until its heartbeat advances", nodeId);
         }
     }
 
@@ -167,10 +167,5 @@ public final class ClusterMembership implements NodeDirectory {
                 .filter(n -> !n.id().equals(self) && n.accepting())
                 .max(Comparator.comparingInt((Node n) -> n.capacity() - n.sandboxes())
                         .thenComparing(Node::id, Comparator.reverseOrder()));
-    }
-
-    /** All nodes as last seen (diagnostics, the native nodes listing). */
-    public Map<String, Node> view() {
-        return view;
     }
 }

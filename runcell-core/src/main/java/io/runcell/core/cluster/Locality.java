@@ -21,19 +21,18 @@ public final class Locality {
     }
 
     /** One node: everything is served here, whatever node id a record carries. */
-    public static final Locality SINGLE_NODE = new Locality(NodeDirectory.single("local"), false);
+    public static final Locality SINGLE_NODE = new Locality(null);
 
+    /** Null on a single node: no other node exists to ask about. */
     private final NodeDirectory directory;
-    private final boolean clustered;
 
-    private Locality(NodeDirectory directory, boolean clustered) {
+    private Locality(NodeDirectory directory) {
         this.directory = directory;
-        this.clustered = clustered;
     }
 
     /** The rule of a node in a cluster described by {@code directory}. */
     public static Locality clustered(NodeDirectory directory) {
-        return new Locality(directory, true);
+        return new Locality(java.util.Objects.requireNonNull(directory));
     }
 
     /**
@@ -42,7 +41,7 @@ public final class Locality {
      * (answered from the store, which may be behind). Throws {@link OwnedElsewhere} when another live node owns it.
      */
     public boolean requireHere(String ownerNodeId, Access access) {
-        if (!clustered || ownerNodeId == null || ownerNodeId.equals(directory.self())) {
+        if (!clustered() || ownerNodeId == null || ownerNodeId.equals(directory.self())) {
             return true;
         }
         Optional<Node> owner = directory.node(ownerNodeId);
@@ -65,7 +64,7 @@ public final class Locality {
      * the least-loaded live node, or {@link ErrorCode#BACKEND_UNAVAILABLE} when no node has room.
      */
     public void requireRoomHere() {
-        if (!clustered || directory.acceptsNewSandboxes()) {
+        if (!clustered() || directory.acceptsNewSandboxes()) {
             return;
         }
         Node target = directory
@@ -77,10 +76,10 @@ public final class Locality {
 
     /** Whether {@code nodeId} names another node of a cluster. */
     public boolean isRemote(String nodeId) {
-        return clustered && nodeId != null && !nodeId.equals(directory.self());
+        return clustered() && nodeId != null && !nodeId.equals(directory.self());
     }
 
     public boolean clustered() {
-        return clustered;
+        return directory != null;
     }
 }
