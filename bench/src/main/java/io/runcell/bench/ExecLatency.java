@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Runcell's side of bench/exec-latency: starts a real server (in this JVM, HTTP over loopback), creates a
- * sandbox, runs sync executions of {@code true} through the native API (each with its durable record), then
- * creates idle sandboxes and reports create latency and host memory per idle sandbox.
+ * sandbox, runs sync executions of {@code true} through the native API (each with its durable record) with a plain
+ * keep-alive HTTP/1.1 client ({@link PlainHttp}), then the same through {@code java.net.http} and a bare
+ * {@code /healthz} through each (what the client itself costs), then creates idle sandboxes and reports create
+ * latency and host memory per idle sandbox.
  *
  * <p>Args: {@code EXECS IDLE_SANDBOXES}. Prints {@code RESULT key=value} lines the script turns into a table.
  */
@@ -56,26 +58,28 @@ public final class ExecLatency {
                             d.manageRatePerSecond(),
                             d.readRatePerSecond(),
                             d.commandAllowlist()));
-            Client c = new Client(server.baseUrl(), boot.key().token());
-            String sandbox = id(c.post("/runcell/v1/sandboxes", "{}"));
+            PlainHttp c = new PlainHttp(server.baseUrl(), boot.key().token());
+            String sandbox = id(ok(c.post("/runcell/v1/sandboxes", "{}")));
             String body = "{\"argv\":[\"true\"],\"wait\":true}";
             String path = "/runcell/v1/sandboxes/" + sandbox + "/executions";
             for (int i = 0; i < Math.max(50, execs / 5); i++) {
-                c.post(path, body);
+                ok(c.post(path, body));
             }
-            List<Double> lat = new ArrayList<>();
-            for (int i = 0; i < execs; i++) {
-                long t0 = System.nanoTime();
-                String r = c.post(path, body);
-                lat.add((System.nanoTime() - t0) / 1e6);
-                if (!r.contains("\"status\":\"succeeded\"")) {
-                    throw new IllegalStateException("execution did not succeed: " + r);
-                }
-            }
-            Stats exec = Stats.ofMillis(lat);
+            Stats exec = Stats.ofMillis(timeExecs(execs, () -> succeeded(ok(c.post(path, body)))));
             System.out.printf(
                     "RESULT runcell_exec_p50=%.3f runcell_exec_p90=%.3f runcell_exec_p99=%.3f n=%d%n",
                     exec.p50(), exec.p90(), exec.p99(), exec.n());
+            // The same calls through java.net.http, and a bare /healthz through each client: what the client adds.
+            JdkClient jdk = new JdkClient(server.baseUrl(), boot.key().token());
+            for (int i = 0; i < 50; i++) {
+                jdk.post(path, body);
+            }
+            Stats jdkExec = Stats.ofMillis(timeExecs(execs, () -> succeeded(jdk.post(path, body))));
+            Stats plainHealth = Stats.ofMillis(timeExecs(execs, () -> ok(c.get("/healthz"))));
+            Stats jdkHealth = Stats.ofMillis(timeExecs(execs, () -> jdk.get("/healthz")));
+            System.out.printf(
+                    "RESULT jdk_exec_p50=%.3f jdk_exec_p99=%.3f plain_healthz_p50=%.3f jdk_healthz_p50=%.3f%n",
+                    jdkExec.p50(), jdkExec.p99(), plainHealth.p50(), jdkHealth.p50());
 
             if (idle > 0) {
                 System.gc();
@@ -84,7 +88,7 @@ public final class ExecLatency {
                 List<Double> create = new ArrayList<>();
                 for (int i = 0; i < idle; i++) {
                     long t0 = System.nanoTime();
-                    id(c.post("/runcell/v1/sandboxes", "{\"memory_mb\":64,\"pids_max\":64}"));
+                    id(ok(c.post("/runcell/v1/sandboxes", "{\"memory_mb\":64,\"pids_max\":64}")));
                     create.add((System.nanoTime() - t0) / 1e6);
                 }
                 Thread.sleep(5000);
@@ -114,25 +118,62 @@ public final class ExecLatency {
         throw new IllegalStateException("no MemAvailable");
     }
 
-    /** A keep-alive HTTP/1.1 client, as a script or SDK would use. */
-    private record Client(String base, String key, HttpClient http) {
-        Client(String base, String key) {
+    private interface Call {
+        String run() throws Exception;
+    }
+
+    private static List<Double> timeExecs(int n, Call call) throws Exception {
+        List<Double> lat = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            call.run();
+            lat.add((System.nanoTime() - t0) / 1e6);
+        }
+        return lat;
+    }
+
+    private static String succeeded(String record) {
+        if (!record.contains("\"status\":\"succeeded\"")) {
+            throw new IllegalStateException("execution did not succeed: " + record);
+        }
+        return record;
+    }
+
+    private static String ok(PlainHttp.Response r) {
+        if (r.status() >= 300) {
+            throw new IllegalStateException("HTTP " + r.status() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    /** java.net.http over HTTP/1.1 keep-alive, for comparison. */
+    private record JdkClient(String base, String key, HttpClient http) {
+        JdkClient(String base, String key) {
             this(
                     base,
                     key,
                     HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
         }
 
+        String get(String path) throws Exception {
+            return check(http.send(
+                    HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+
         String post(String path, String body) throws Exception {
-            HttpResponse<String> r = http.send(
+            return check(http.send(
                     HttpRequest.newBuilder(URI.create(base + path))
                             .header("Authorization", "Bearer " + key)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+
+        private static String check(HttpResponse<String> r) {
             if (r.statusCode() >= 300) {
-                throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+                throw new IllegalStateException("HTTP " + r.statusCode() + " " + r.body());
             }
             return r.body();
         }

@@ -338,8 +338,11 @@ public final class ExecutionService {
      * the wait runs out: check {@link Execution#status()}).
      */
     public Execution await(Principal caller, String executionId, Duration maxWait) {
-        Execution record = find(caller, executionId);
+        // The live entry first: complete() stores the final record, then leaves the live map, then wakes waiters,
+        // so an entry taken now is either still completing (wait for it) or gone with the final record stored.
+        // Taken after find(), it could be gone while find() still saw the execution running.
         LiveExecution exec = live.get(executionId);
+        Execution record = find(caller, executionId);
         if (exec == null || record.status().terminal()) {
             return record;
         }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class ExecutionServiceTest {
@@ -129,6 +130,37 @@ class ExecutionServiceTest {
                         x -> assertThat(x.fieldErrors().get(0).field()).isEqualTo("timeout_seconds"));
         assertThat(core.driver.runs).isEmpty();
         assertThat(core.store.executions.rows).isEmpty();
+    }
+
+    @Test
+    void aWaiterArrivingWhileTheExecutionCompletesGetsTheFinalRecord() throws Exception {
+        // A race, not a schedule: the execution ends on another thread while the caller starts waiting. A waiter
+        // that saw it running and then found it gone from the live map used to answer "running" to a sync call
+        // (bench/exec-latency hit it); against that code this test failed in about half of its runs.
+        CoreFixture roomy = new CoreFixture(10, 4);
+        Principal admin2 = roomy.admin();
+        Principal bob = roomy.user(admin2, "bob");
+        Sandbox s = roomy.sandboxes.create(bob, SandboxRequest.defaults(true));
+        for (int i = 0; i < 10_000; i++) {
+            Execution e = roomy.executions.start(bob, s.id(), ExecCommand.shell("x", null));
+            var run = roomy.driver.runs.get(i);
+            AtomicBoolean go = new AtomicBoolean();
+            int delay = i % 400;
+            Thread finisher = Thread.ofPlatform().start(() -> {
+                while (!go.get()) {
+                    Thread.onSpinWait();
+                }
+                // a different head start each time sweeps the moment of completion across the waiter's lookups
+                for (int spin = 0; spin < delay; spin++) {
+                    Thread.onSpinWait();
+                }
+                run.finish(ExecResult.exited(0, 0));
+            });
+            go.set(true);
+            Execution seen = roomy.executions.await(bob, e.id(), Duration.ofSeconds(10));
+            finisher.join();
+            assertThat(seen.status()).as("iteration %d", i).isEqualTo(ExecutionStatus.SUCCEEDED);
+        }
     }
 
     @Test
