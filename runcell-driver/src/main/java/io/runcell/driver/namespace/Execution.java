@@ -131,8 +131,8 @@ final class Execution implements ExecHandle {
      * starts the threads that serve it. If the helper can serve another execution afterwards, it is handed to
      * {@code reusable} before {@link #completion()} completes.
      */
-    void start(Process helper, ScheduledExecutorService timer, Consumer<Process> reusable) throws IOException {
-        oomBefore = cgroups.oomKills(holder.slot().index());
+    void start(Process helper, ScheduledExecutorService timer, Consumer<Process> reusable) {
+        oomBefore = holder.oomKillsSeen();
         process = helper;
         this.reusable = reusable;
         timeout = timer.schedule(() -> requestKill(KillCause.TIMEOUT), request.timeoutMillis(), TimeUnit.MILLISECONDS);
