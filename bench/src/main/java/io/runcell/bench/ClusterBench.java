@@ -1,9 +1,5 @@
 package io.runcell.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,9 +21,10 @@ public final class ClusterBench {
         String other = args[1];
         String key = args[2];
         int execs = Integer.parseInt(args[3]);
-        HttpClient http =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String created = send(http, owner + "/runcell/v1/sandboxes", key, "{}");
+        // one plain keep-alive client per node (see PlainHttp), so the figures are the servers' own
+        PlainHttp toOwner = new PlainHttp(owner, key);
+        PlainHttp toOther = new PlainHttp(other, key);
+        String created = send(toOwner, "/runcell/v1/sandboxes", "{}");
         Matcher m = ID.matcher(created);
         if (!m.find()) {
             throw new IllegalStateException("no sandbox id in " + created);
@@ -36,14 +33,14 @@ public final class ClusterBench {
         String body = "{\"argv\":[\"true\"],\"wait\":true}";
         // both servers' JIT must be warm on both paths before anything is timed
         for (int i = 0; i < Math.max(500, execs); i++) {
-            send(http, owner + path, key, body);
-            send(http, other + path, key, body);
+            send(toOwner, path, body);
+            send(toOther, path, body);
         }
         List<Double> direct = new ArrayList<>();
         List<Double> relayed = new ArrayList<>();
         for (int i = 0; i < execs; i++) {
-            direct.add(timed(http, owner + path, key, body));
-            relayed.add(timed(http, other + path, key, body));
+            direct.add(timed(toOwner, path, body));
+            relayed.add(timed(toOther, path, body));
         }
         Stats d = Stats.ofMillis(direct);
         Stats r = Stats.ofMillis(relayed);
@@ -52,9 +49,9 @@ public final class ClusterBench {
         System.out.printf("RESULT forwarding_added_p50=%.3f%n", r.p50() - d.p50());
     }
 
-    private static double timed(HttpClient http, String url, String key, String body) throws Exception {
+    private static double timed(PlainHttp client, String path, String body) throws Exception {
         long t0 = System.nanoTime();
-        String answer = send(http, url, key, body);
+        String answer = send(client, path, body);
         double ms = (System.nanoTime() - t0) / 1e6;
         if (!answer.contains("\"status\":\"succeeded\"")) {
             throw new IllegalStateException("execution did not succeed: " + answer);
@@ -62,15 +59,10 @@ public final class ClusterBench {
         return ms;
     }
 
-    private static String send(HttpClient http, String url, String key, String body) throws Exception {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + key)
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+    private static String send(PlainHttp client, String path, String body) throws Exception {
+        PlainHttp.Response r = client.post(path, body);
+        if (r.status() / 100 != 2) {
+            throw new IllegalStateException(path + " answered " + r.status() + ": " + r.body());
         }
         return r.body();
     }
