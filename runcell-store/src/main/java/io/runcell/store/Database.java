@@ -70,7 +70,8 @@ public final class Database implements AutoCloseable {
         this.apiKeys = new JdbcApiKeyRepository(jdbc);
         this.plans = new JdbcPlanRepository(jdbc);
         this.sandboxes = new JdbcSandboxRepository(jdbc);
-        this.executions = new JdbcExecutionRepository(jdbc);
+        this.executions =
+                new JdbcExecutionRepository(jdbc, postgres ? JdbcExecutionRepository.POSTGRES_QUOTA_LOCK : null);
         this.vaults = new JdbcVaultRepository(jdbc);
         this.audit = new JdbcAuditRepository(jdbc);
         this.operations = new JdbcOperationRepository(jdbc);

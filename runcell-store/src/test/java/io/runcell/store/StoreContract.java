@@ -792,7 +792,7 @@ public abstract class StoreContract {
     }
 
     @Test
-    void countActiveCountsTheAccountsQueuedAndRunningExecutionsOnEveryNode() {
+    void theConcurrencyQuotaCountsTheAccountsQueuedAndRunningExecutionsOnEveryNode() {
         Account a = insertAccount("alice");
         Account b = insertAccount("bob");
         Sandbox sa = insertSandbox(a, SandboxState.RUNNING, "n1");
@@ -803,7 +803,33 @@ public abstract class StoreContract {
         db.executions().insert(execution(sa, 3, ExecutionStatus.SUCCEEDED, "n1"));
         db.executions().insert(execution(sa2, 1, ExecutionStatus.RUNNING, "n2"));
         db.executions().insert(execution(sb, 1, ExecutionStatus.RUNNING, "n1"));
-        assertThat(db.executions().countActive(a.id())).isEqualTo(3);
-        assertThat(db.executions().countActive(b.id())).isEqualTo(1);
+
+        Execution refused = execution(sa, 4, ExecutionStatus.RUNNING, "n1");
+        assertThat(db.executions().insertIfActiveBelow(refused, 3)).isFalse();
+        assertThat(db.executions().findById(refused.id())).isEmpty();
+        Execution admitted = execution(sa, 5, ExecutionStatus.QUEUED, "n1");
+        assertThat(db.executions().insertIfActiveBelow(admitted, 4)).isTrue();
+        assertThat(db.executions().findById(admitted.id())).isPresent();
+        assertThat(db.executions().insertIfActiveBelow(execution(sb, 2, ExecutionStatus.RUNNING, "n2"), 2))
+                .isTrue();
+    }
+
+    @Test
+    void simultaneousAdmissionsNeverTakeAnAccountPastItsQuota() throws Exception {
+        Account a = insertAccount("alice");
+        Sandbox s = insertSandbox(a, SandboxState.RUNNING, "n1");
+        java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+        List<Boolean> outcomes = concurrently(() -> {
+            List<Boolean> mine = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                mine.add(db.executions()
+                        .insertIfActiveBelow(
+                                execution(s, seq.incrementAndGet(), ExecutionStatus.RUNNING, "n" + (i % 3)), 5));
+            }
+            return mine;
+        });
+        assertThat(outcomes).hasSize(THREADS * 4);
+        assertThat(outcomes.stream().filter(Boolean::booleanValue).count()).isEqualTo(5);
+        assertThat(db.executions().listBySandbox(s.id(), 500)).hasSize(5);
     }
 }

@@ -29,6 +29,10 @@ public interface ExecutionRepository {
      */
     int markLost(Set<ExecutionStatus> statuses, String nodeId, Instant now);
 
-    /** How many of the account's executions are queued or running, on any node (the cluster-wide quota). */
-    int countActive(String accountId);
+    /**
+     * Inserts {@code execution} unless its account already has {@code maxActive} executions queued or running on
+     * any node; returns whether it did. Atomic across nodes: simultaneous inserts for one account never take it
+     * past {@code maxActive} (the cluster-wide concurrency quota).
+     */
+    boolean insertIfActiveBelow(Execution execution, int maxActive);
 }

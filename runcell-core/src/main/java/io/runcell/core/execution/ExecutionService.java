@@ -150,14 +150,9 @@ public final class ExecutionService {
         // The record loaded above, not a second read: one query less on every execution.
         Sandbox sandbox = command.autoStart() ? sandboxes.ensureRunning(owned) : sandboxes.requireRunning(owned);
         AtomicInteger running = runningPerAccount.computeIfAbsent(caller.accountId(), k -> new AtomicInteger());
-        // in a cluster the account's executions on other nodes count too (the store holds them all)
-        boolean clusterFull = sandboxes.locality().clustered()
-                && executions.countActive(caller.accountId()) >= plan.maxConcurrentExecutions();
-        if (running.incrementAndGet() > plan.maxConcurrentExecutions() || clusterFull) {
+        if (running.incrementAndGet() > plan.maxConcurrentExecutions()) {
             running.decrementAndGet();
-            throw new RuncellException(
-                    ErrorCode.QUOTA_EXCEEDED,
-                    "The plan allows at most " + plan.maxConcurrentExecutions() + " concurrent executions.");
+            throw concurrencyQuota(plan);
         }
         Execution record;
         try {
@@ -183,7 +178,14 @@ public final class ExecutionService {
                     0,
                     null,
                     nodeId);
-            executions.insert(record);
+            // in a cluster the account's executions on other nodes count too: the store checks and inserts at once
+            if (sandboxes.locality().clustered()) {
+                if (!executions.insertIfActiveBelow(record, plan.maxConcurrentExecutions())) {
+                    throw concurrencyQuota(plan);
+                }
+            } else {
+                executions.insert(record);
+            }
         } catch (RuntimeException e) {
             running.decrementAndGet();
             throw e;
@@ -532,6 +534,12 @@ public final class ExecutionService {
                     (long) plan.maxExecTimeoutSeconds()));
         }
         return requested;
+    }
+
+    private static RuncellException concurrencyQuota(Plan plan) {
+        return new RuncellException(
+                ErrorCode.QUOTA_EXCEEDED,
+                "The plan allows at most " + plan.maxConcurrentExecutions() + " concurrent executions.");
     }
 
     private static RuncellException notFound() {

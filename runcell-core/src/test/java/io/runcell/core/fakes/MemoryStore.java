@@ -365,11 +365,16 @@ public final class MemoryStore {
         }
 
         @Override
-        public int countActive(String accountId) {
-            return (int) rows.values().stream()
-                    .filter(e -> e.accountId().equals(accountId)
+        public synchronized boolean insertIfActiveBelow(Execution execution, int maxActive) {
+            long active = rows.values().stream()
+                    .filter(e -> e.accountId().equals(execution.accountId())
                             && (e.status() == ExecutionStatus.QUEUED || e.status() == ExecutionStatus.RUNNING))
                     .count();
+            if (active >= maxActive) {
+                return false;
+            }
+            insert(execution);
+            return true;
         }
 
         @Override

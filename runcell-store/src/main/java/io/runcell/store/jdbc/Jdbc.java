@@ -19,9 +19,9 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
- * Runs single statements on a pooled {@link DataSource} and maps rows. Every write is one auto-committed
- * statement (read-then-write is expressed as {@code UPDATE ... RETURNING}), so no transaction spans two
- * statements.
+ * Runs statements on a pooled {@link DataSource} and maps rows. Most writes are one auto-committed statement
+ * (read-then-write expressed as {@code UPDATE ... RETURNING}); the few that must span statements use
+ * {@link #inTransaction}.
  *
  * <p>Parameters: {@link Instant} is bound as epoch milliseconds, {@code null} as an untyped null, everything else
  * with {@code setObject}. A unique-constraint violation becomes a {@link RuncellException} with
@@ -90,17 +90,69 @@ public final class Jdbc {
 
     /** Runs these writes in one transaction: all or none. */
     public void transaction(List<Statement> statements) {
+        inTransaction(tx -> {
+            for (Statement st : statements) {
+                tx.update(st.sql(), st.params());
+            }
+            return null;
+        });
+    }
+
+    /** Statements on the one connection of an {@link #inTransaction} block. */
+    public interface Tx {
+        long queryLong(String sql, Object... params) throws SQLException;
+
+        int update(String sql, Object... params) throws SQLException;
+
+        /** Runs a statement for its effect only (e.g. taking a lock), ignoring any rows it returns. */
+        void execute(String sql, Object... params) throws SQLException;
+    }
+
+    /** A block of statements that run in one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Tx tx) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction (committed if it returns, rolled back if it throws) and returns its result:
+     * for a read-then-write that must not interleave with another writer's (take a lock first on PostgreSQL;
+     * SQLite writers are serialised here anyway).
+     */
+    public <T> T inTransaction(Work<T> work) {
         lockWrites();
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                for (Statement st : statements) {
-                    try (PreparedStatement ps = prepare(c, st.sql(), st.params())) {
-                        ps.executeUpdate();
+                T result = work.run(new Tx() {
+                    @Override
+                    public long queryLong(String sql, Object... params) throws SQLException {
+                        try (PreparedStatement ps = prepare(c, sql, params);
+                                ResultSet rs = ps.executeQuery()) {
+                            if (!rs.next()) {
+                                throw new SQLException("no row: " + sql);
+                            }
+                            return rs.getLong(1);
+                        }
                     }
-                }
+
+                    @Override
+                    public int update(String sql, Object... params) throws SQLException {
+                        try (PreparedStatement ps = prepare(c, sql, params)) {
+                            return ps.executeUpdate();
+                        }
+                    }
+
+                    @Override
+                    public void execute(String sql, Object... params) throws SQLException {
+                        try (PreparedStatement ps = prepare(c, sql, params)) {
+                            ps.execute();
+                        }
+                    }
+                });
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -24,36 +24,52 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
             + " cpu_time_ms, error, node_id";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM executions WHERE ";
 
-    private final Jdbc jdbc;
+    private static final String INSERT =
+            "INSERT INTO executions (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(20) + ")";
 
-    public JdbcExecutionRepository(Jdbc jdbc) {
+    /** PostgreSQL's transaction-scoped advisory lock, taken per account by {@link #insertIfActiveBelow}. */
+    public static final String POSTGRES_QUOTA_LOCK = "SELECT pg_advisory_xact_lock(?)";
+
+    private final Jdbc jdbc;
+    private final String quotaLock;
+
+    /**
+     * @param quotaLock a statement taking a transaction-scoped lock on its one (long) parameter, or null where
+     *                  writers are serialised anyway (SQLite)
+     */
+    public JdbcExecutionRepository(Jdbc jdbc, String quotaLock) {
         this.jdbc = jdbc;
+        this.quotaLock = quotaLock;
     }
 
     @Override
     public void insert(Execution e) {
-        jdbc.update(
-                "INSERT INTO executions (" + COLUMNS + ") VALUES (" + Jdbc.placeholders(20) + ")",
-                e.id(),
-                e.sandboxId(),
-                e.accountId(),
-                e.seq(),
-                e.command(),
-                JsonText.ofList(e.argv()),
-                e.status().wire(),
-                e.exitCode(),
-                e.signal(),
-                e.oomKilled(),
-                e.stdout(),
-                e.stderr(),
-                e.stdoutTruncated(),
-                e.stderrTruncated(),
-                e.createdAt(),
-                e.startedAt(),
-                e.finishedAt(),
-                e.cpuTimeMillis(),
-                e.error(),
-                e.nodeId());
+        jdbc.update(INSERT, values(e));
+    }
+
+    private static Object[] values(Execution e) {
+        return new Object[] {
+            e.id(),
+            e.sandboxId(),
+            e.accountId(),
+            e.seq(),
+            e.command(),
+            JsonText.ofList(e.argv()),
+            e.status().wire(),
+            e.exitCode(),
+            e.signal(),
+            e.oomKilled(),
+            e.stdout(),
+            e.stderr(),
+            e.stdoutTruncated(),
+            e.stderrTruncated(),
+            e.createdAt(),
+            e.startedAt(),
+            e.finishedAt(),
+            e.cpuTimeMillis(),
+            e.error(),
+            e.nodeId()
+        };
     }
 
     @Override
@@ -112,12 +128,33 @@ public final class JdbcExecutionRepository implements ExecutionRepository {
     }
 
     @Override
-    public int countActive(String accountId) {
-        return (int) jdbc.queryLong(
-                "SELECT COUNT(*) FROM executions WHERE account_id = ? AND status IN (?, ?)",
-                accountId,
-                ExecutionStatus.QUEUED.wire(),
-                ExecutionStatus.RUNNING.wire());
+    public boolean insertIfActiveBelow(Execution e, int maxActive) {
+        return jdbc.inTransaction(tx -> {
+            if (quotaLock != null) {
+                // one account's admissions queue here until the transaction ends, on every node
+                tx.execute(quotaLock, quotaLockKey(e.accountId()));
+            }
+            long active = tx.queryLong(
+                    "SELECT COUNT(*) FROM executions WHERE account_id = ? AND status IN (?, ?)",
+                    e.accountId(),
+                    ExecutionStatus.QUEUED.wire(),
+                    ExecutionStatus.RUNNING.wire());
+            if (active >= maxActive) {
+                return false;
+            }
+            tx.update(INSERT, values(e));
+            return true;
+        });
+    }
+
+    /** A stable 64-bit lock key for the account (FNV-1a of its id). */
+    static long quotaLockKey(String accountId) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : ("runcell.exec-quota:" + accountId).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     @Override
