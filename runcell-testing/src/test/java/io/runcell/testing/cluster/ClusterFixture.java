@@ -68,6 +68,16 @@ final class ClusterFixture implements AutoCloseable {
         return nodes.get(name).http().bearer(adminKey);
     }
 
+    /**
+     * The cluster's shared relay-credential key, read from PostgreSQL as a node reads it: a test signs with it to
+     * send a request as if another node relayed it.
+     */
+    byte[] relayKey() {
+        try (io.runcell.store.Database db = io.runcell.store.Database.open(dbUrl, 2)) {
+            return java.util.Base64.getDecoder().decode(db.nodes().settingOrCreate("relay-credential-key", "absent"));
+        }
+    }
+
     String url(String name) {
         return nodes.get(name).url();
     }

@@ -182,6 +182,33 @@ class ClusterRoutingIT {
     }
 
     @Test
+    void aRequestAnotherNodeRelayedIsNotRelayedOnButAnsweredAsNotRunning() {
+        // b believes a owns the sandbox; a request that comes to b already relayed (say by c, whose view of the
+        // owner differed for a moment) must not bounce on between nodes
+        String sbx = createOn("a").get("id").asText();
+        String path = "/runcell/v1/sandboxes/" + sbx;
+        var fromC = new io.runcell.api.cluster.InternalCredential(cluster.relayKey(), "c", java.time.Clock.systemUTC());
+        Http.Response r = cluster.node("b")
+                .http()
+                .send(
+                        "GET",
+                        path,
+                        null,
+                        Map.of(
+                                "Authorization",
+                                "Bearer " + cluster.adminKey,
+                                "X-Runcell-Forwarded",
+                                fromC.sign("GET", path)));
+        assertThat(r.status()).as(r.body()).isEqualTo(409);
+        assertThat(r.header("X-Runcell-Node")).isEqualTo("b");
+        assertThat(r.body()).contains("served by node a");
+        // the same request from a client is relayed to a and answered there
+        Http.Response direct = cluster.api("b").get(path);
+        assertThat(direct.status()).isEqualTo(200);
+        assertThat(direct.header("X-Runcell-Node")).isEqualTo("a");
+    }
+
+    @Test
     void aFullNodePlacesNewSandboxesOnTheLeastLoadedOther() {
         // c's capacity is one sandbox: the first lands on c, the next through c lands elsewhere
         Http.Response first = cluster.api("c").post("/runcell/v1/sandboxes", "{}");
