@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,19 @@ public final class ClusterMembership implements NodeDirectory {
     private final Map<String, Long> suspects = new java.util.concurrent.ConcurrentHashMap<>();
 
     private volatile Map<String, Long> heartbeats = Map.of();
+    private final LongSupplier nanoTime;
+    private volatile long refreshedAtNanos;
+
+    /** How recent a view {@link #freshNode} accepts instead of re-reading the registry. */
+    static final long FRESH_NANOS = 100_000_000L;
 
     public ClusterMembership(NodeRepository nodes, String self, int capacity, long leaseMillis) {
+        this(nodes, self, capacity, leaseMillis, System::nanoTime);
+    }
+
+    ClusterMembership(NodeRepository nodes, String self, int capacity, long leaseMillis, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.refreshedAtNanos = nanoTime.getAsLong() - 2 * FRESH_NANOS;
         this.nodes = nodes;
         this.self = self;
         this.capacity = capacity;
@@ -114,6 +126,7 @@ public final class ClusterMembership implements NodeDirectory {
         }
         view = Map.copyOf(next);
         heartbeats = Map.copyOf(beats);
+        refreshedAtNanos = nanoTime.getAsLong();
     }
 
     @Override
@@ -147,6 +160,10 @@ public final class ClusterMembership implements NodeDirectory {
 
     @Override
     public Optional<Node> freshNode(String id) {
+        if (nanoTime.getAsLong() - refreshedAtNanos < FRESH_NANOS) {
+            // re-read moments ago: every read of a dead node's sandbox must not cost a registry query
+            return node(id);
+        }
         try {
             refresh();
         } catch (RuntimeException e) {
