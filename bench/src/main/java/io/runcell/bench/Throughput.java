@@ -2,10 +2,6 @@ package io.runcell.bench;
 
 import io.runcell.server.RuncellServer;
 import io.runcell.server.ServerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,28 +31,23 @@ public final class Throughput {
         try (RuncellServer server =
                 RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
             String adminKey = server.bootstrap().orElseThrow().key().token();
-            HttpClient http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .build();
             String base = server.baseUrl();
-            String account = id(
-                    post(http, base, adminKey, "/runcell/v1/accounts", "{\"name\":\"bench\",\"plan\":\"unlimited\"}"));
+            PlainHttp admin = new PlainHttp(base, adminKey);
+            String account = id(post(admin, "/runcell/v1/accounts", "{\"name\":\"bench\",\"plan\":\"unlimited\"}"));
             String keyJson = post(
-                    http,
-                    base,
-                    adminKey,
+                    admin,
                     "/runcell/v1/accounts/" + account + "/keys",
                     "{\"name\":\"bench\",\"scopes\":[\"read:vm\",\"write:vm\"]}");
             String key = keyJson.replaceAll(".*\"key\":\"([^\"]+)\".*", "$1");
+            PlainHttp setup = new PlainHttp(base, key);
             List<String> sandboxes = new ArrayList<>();
             for (int i = 0; i < sandboxCount; i++) {
-                sandboxes.add(id(post(http, base, key, "/runcell/v1/sandboxes", "{}")));
+                sandboxes.add(id(post(setup, "/runcell/v1/sandboxes", "{}")));
             }
             String body = "{\"argv\":[\"true\"],\"wait\":false}";
             // warm up
-            for (int i = 0; i < 200; i++) {
-                post(http, base, key, "/runcell/v1/sandboxes/" + sandboxes.get(i % sandboxCount) + "/executions", body);
+            for (int i = 0; i < 500; i++) {
+                post(setup, "/runcell/v1/sandboxes/" + sandboxes.get(i % sandboxCount) + "/executions", body);
             }
             AtomicLong accepted = new AtomicLong();
             AtomicLong refused = new AtomicLong();
@@ -67,6 +58,8 @@ public final class Throughput {
                 for (int c = 0; c < clients; c++) {
                     final int client = c;
                     pool.submit(() -> {
+                        // one keep-alive connection per client, as a script or SDK session holds
+                        PlainHttp http = new PlainHttp(base, key);
                         long[] lat = new long[1 << 20];
                         int n = 0;
                         int i = 0;
@@ -76,7 +69,7 @@ public final class Throughput {
                             long s = System.nanoTime();
                             int status;
                             try {
-                                status = send(http, base, key, path, body).statusCode();
+                                status = http.post(path, body).status();
                             } catch (Exception e) {
                                 status = -1;
                             }
@@ -108,21 +101,10 @@ public final class Throughput {
         }
     }
 
-    private static HttpResponse<String> send(HttpClient http, String base, String key, String path, String body)
-            throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(base + path))
-                        .header("Authorization", "Bearer " + key)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String post(HttpClient http, String base, String key, String path, String body) throws Exception {
-        HttpResponse<String> r = send(http, base, key, path, body);
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+    private static String post(PlainHttp http, String path, String body) throws Exception {
+        PlainHttp.Response r = http.post(path, body);
+        if (r.status() >= 300) {
+            throw new IllegalStateException(path + " -> " + r.status() + " " + r.body());
         }
         return r.body();
     }
