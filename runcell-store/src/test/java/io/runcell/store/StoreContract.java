@@ -416,6 +416,15 @@ public abstract class StoreContract {
     }
 
     @Test
+    void reservedSequenceBlocksFollowEachOther() {
+        Account a = insertAccount("alice");
+        Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
+        assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 32)).isEqualTo(32);
+        assertThat(db.sandboxes().nextExecutionSeq(s.id())).isEqualTo(33);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 32)).isEqualTo(65);
+    }
+
+    @Test
     void nextExecutionSeqIsPerSandboxAndUniqueUnderConcurrentCallers() throws Exception {
         Account a = insertAccount("alice");
         Sandbox s1 = insertSandbox(a, SandboxState.RUNNING, "local");

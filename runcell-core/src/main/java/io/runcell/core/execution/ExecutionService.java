@@ -48,7 +48,7 @@ public final class ExecutionService {
     public static final int MAX_LIST = 500;
 
     private final ExecutionRepository executions;
-    private final SandboxRepository sandboxRecords;
+    private final ExecutionSeqs seqs;
     private final SandboxService sandboxes;
     private final PlanRepository plans;
     private final Ids ids;
@@ -112,7 +112,7 @@ public final class ExecutionService {
         this.vaults = vaults;
         this.policies = policies;
         this.executions = executions;
-        this.sandboxRecords = sandboxRecords;
+        this.seqs = new ExecutionSeqs(sandboxRecords);
         this.sandboxes = sandboxes;
         this.plans = plans;
         this.ids = ids;
@@ -161,7 +161,7 @@ public final class ExecutionService {
                     ids.next(Ids.EXECUTION),
                     sandbox.id(),
                     caller.accountId(),
-                    sandboxRecords.nextExecutionSeq(sandbox.id()),
+                    seqs.next(sandbox.id()),
                     command.display(),
                     command.argv(),
                     queued ? ExecutionStatus.QUEUED : ExecutionStatus.RUNNING,

@@ -34,6 +34,15 @@ public interface SandboxRepository {
     /** How many sandboxes of the account are in none of the {@code excluded} states. */
     int countByAccount(String accountId, Set<SandboxState> excluded);
 
-    /** Allocates the next execution sequence number of this sandbox (1, 2, ...): Hostup pids. */
-    long nextExecutionSeq(String sandboxId);
+    /**
+     * Reserves the next {@code count} execution sequence numbers of this sandbox (Hostup pids) and returns the
+     * last: the block is {@code last - count + 1 .. last}. Numbers are never handed out twice, across restarts and
+     * concurrent callers; a block not used up leaves a gap.
+     */
+    long reserveExecutionSeqs(String sandboxId, int count);
+
+    /** The next execution sequence number of this sandbox (1, 2, ...). */
+    default long nextExecutionSeq(String sandboxId) {
+        return reserveExecutionSeqs(sandboxId, 1);
+    }
 }

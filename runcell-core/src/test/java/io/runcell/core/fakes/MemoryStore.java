@@ -255,7 +255,7 @@ public final class MemoryStore {
         }
     }
 
-    public static final class Sandboxes implements SandboxRepository {
+    public static class Sandboxes implements SandboxRepository {
         public final Map<String, Sandbox> rows = new ConcurrentHashMap<>();
         private final AtomicLong numbers = new AtomicLong();
         private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
@@ -320,8 +320,8 @@ public final class MemoryStore {
         }
 
         @Override
-        public long nextExecutionSeq(String sandboxId) {
-            return seqs.computeIfAbsent(sandboxId, k -> new AtomicLong()).incrementAndGet();
+        public long reserveExecutionSeqs(String sandboxId, int count) {
+            return seqs.computeIfAbsent(sandboxId, k -> new AtomicLong()).addAndGet(count);
         }
     }
 

@@ -154,10 +154,14 @@ public final class JdbcSandboxRepository implements SandboxRepository {
     }
 
     @Override
-    public long nextExecutionSeq(String sandboxId) {
+    public long reserveExecutionSeqs(String sandboxId, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive");
+        }
         return jdbc.updateReturning(
-                        "UPDATE sandboxes SET exec_seq = exec_seq + 1 WHERE id = ? RETURNING exec_seq",
+                        "UPDATE sandboxes SET exec_seq = exec_seq + ? WHERE id = ? RETURNING exec_seq",
                         rs -> rs.getLong(1),
+                        count,
                         sandboxId)
                 .orElseThrow(() -> new NoSuchElementException("no sandbox " + sandboxId));
     }
