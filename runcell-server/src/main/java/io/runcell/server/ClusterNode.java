@@ -8,6 +8,7 @@ import io.runcell.cluster.node.MembershipEvents;
 import io.runcell.core.cluster.Locality;
 import io.runcell.core.cluster.NodeRepository;
 import io.runcell.core.execution.ExecutionService;
+import io.runcell.core.sandbox.CachingSandboxRepository;
 import io.runcell.core.sandbox.SandboxService;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -61,6 +62,7 @@ final class ClusterNode {
             String advertisedUrl,
             ScheduledExecutorService scheduler,
             SandboxService sandboxes,
+            CachingSandboxRepository sandboxRecords,
             ExecutionService executions) {
         MembershipEvents events = new MembershipEvents() {
             @Override
@@ -71,6 +73,8 @@ final class ClusterNode {
 
             @Override
             public void returnedAfterDeclaredDead() {
+                // other nodes marked this node's sandboxes unknown meanwhile: the kept records are stale
+                sandboxRecords.forgetAll();
                 sandboxes.reconcileUnknown();
             }
         };

@@ -35,6 +35,7 @@ import io.runcell.core.policy.Policies;
 import io.runcell.core.policy.PolicyProfile;
 import io.runcell.core.power.PowerService;
 import io.runcell.core.ratelimit.RateLimits;
+import io.runcell.core.sandbox.CachingSandboxRepository;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
 import io.runcell.core.sandbox.SandboxService;
@@ -101,13 +102,16 @@ public final class RuncellServer implements AutoCloseable {
             ApiKeyRepository keys = new CachingApiKeyRepository(database.apiKeys(), READ_CACHE_TTL);
             AccountRepository accounts = new CachingAccountRepository(database.accounts(), READ_CACHE_TTL);
             PlanRepository plans = new CachingPlanRepository(database.plans(), READ_CACHE_TTL);
+            // an execution looks its sandbox up: this node's sandboxes are kept, written through
+            CachingSandboxRepository sandboxRecords =
+                    new CachingSandboxRepository(database.sandboxes(), config.nodeId());
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
             // in a cluster the buckets live in PostgreSQL, so a client spreading calls over nodes gets one quota
             PostgresRateLimiter sharedLimiter = cluster != null ? new PostgresRateLimiter(database.dataSource()) : null;
             RateLimits rates = new RateLimits(sharedLimiter != null ? sharedLimiter : new LocalRateLimiter(), plans);
             SandboxService sandboxService = new SandboxService(
-                    database.sandboxes(),
+                    sandboxRecords,
                     plans,
                     drivers,
                     ids,
@@ -132,7 +136,7 @@ public final class RuncellServer implements AutoCloseable {
             VaultService vaultService = new VaultService(database.vaults(), masterKeys, ids, clock);
             ExecutionService executionService = new ExecutionService(
                     database.executions(),
-                    database.sandboxes(),
+                    sandboxRecords,
                     sandboxService,
                     plans,
                     ids,
@@ -180,7 +184,7 @@ public final class RuncellServer implements AutoCloseable {
                 writeAdminKey(dataDir.resolve("admin.key"), bootstrap.key().token());
             }
 
-            LifetimeReaper reaper = new LifetimeReaper(database.sandboxes(), sandboxService, clock, config.nodeId());
+            LifetimeReaper reaper = new LifetimeReaper(sandboxRecords, sandboxService, clock, config.nodeId());
             this.sweeps = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofPlatform().name("runcell-sweeps").daemon().factory());
             sweeps.scheduleWithFixedDelay(reaper::sweep, 1, 1, TimeUnit.SECONDS);
@@ -210,7 +214,7 @@ public final class RuncellServer implements AutoCloseable {
                     Thread.ofPlatform().name("runcell-heartbeat").daemon().factory());
             if (cluster != null) {
                 String advertised = config.advertiseUrl() != null ? config.advertiseUrl() : baseUrl();
-                cluster.join(advertised, heartbeat, sandboxService, executionService);
+                cluster.join(advertised, heartbeat, sandboxService, sandboxRecords, executionService);
             }
             started = true;
             LOG.info(
