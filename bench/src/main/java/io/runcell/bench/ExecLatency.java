@@ -63,7 +63,7 @@ public final class ExecLatency {
             String body = "{\"argv\":[\"true\"],\"wait\":true}";
             String path = "/runcell/v1/sandboxes/" + sandbox + "/executions";
             // a server's steady state: the JIT has compiled the whole path before anything is timed
-            for (int i = 0; i < Math.max(1000, execs); i++) {
+            for (int i = 0; i < Math.max(3000, execs); i++) {
                 ok(c.post(path, body));
             }
             Stats exec = Stats.ofMillis(timeExecs(execs, () -> succeeded(ok(c.post(path, body)))));
