@@ -52,6 +52,11 @@ final class LiveExecution implements OutputSink {
         redactAndDeliver(ExecutionListener.Stream.STDERR, stderrRedactor, stderr, buffer, offset, length);
     }
 
+    @Override
+    public void truncatedBySource(boolean stdoutStream) {
+        (stdoutStream ? stdout : stderr).markTruncated();
+    }
+
     private synchronized void redactAndDeliver(
             ExecutionListener.Stream stream,
             io.runcell.core.vault.Redactor.Stream redactor,

@@ -41,6 +41,14 @@ public final class OutputBuffer {
         return kept;
     }
 
+    /** Output was dropped before it reached this buffer (the backend's own cap): the stream is truncated. */
+    public synchronized void markTruncated() {
+        if (!truncated) {
+            truncated = true;
+            version++;
+        }
+    }
+
     /** The captured text (UTF-8; invalid sequences become U+FFFD). */
     public synchronized String text() {
         return new String(bytes, 0, size, StandardCharsets.UTF_8);

@@ -79,6 +79,22 @@ class ExecutionServiceTest {
     }
 
     @Test
+    void outputTheBackendDroppedMarksTheRecordTruncated() {
+        Sandbox s = running();
+        Execution e = core.executions.start(alice, s.id(), ExecCommand.shell("x", null));
+        var run = core.driver.runs.get(0);
+        byte[] out = "kept".getBytes(StandardCharsets.UTF_8);
+        run.sink.stdout(out, 0, out.length);
+        run.sink.truncatedBySource(false);
+        run.finish(ExecResult.exited(0, 0));
+        Execution done = core.executions.await(alice, e.id(), Duration.ofSeconds(1));
+        assertThat(done.stdout()).isEqualTo("kept");
+        assertThat(done.stdoutTruncated()).isFalse();
+        assertThat(done.stderrTruncated()).isTrue();
+        assertThat(core.store.executions.rows.get(e.id()).stderrTruncated()).isTrue();
+    }
+
+    @Test
     void concurrentExecutionsAreCappedByThePlanAndTheSlotIsReleased() {
         Sandbox s = running();
         core.executions.start(alice, s.id(), ExecCommand.shell("a", null));

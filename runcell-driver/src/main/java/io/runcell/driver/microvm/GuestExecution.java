@@ -137,8 +137,11 @@ final class GuestExecution implements ExecHandle {
     private void finish(GuestExecStatus st, boolean timedOut, boolean killed) {
         push(st.stdout(), true);
         push(st.stderr(), false);
-        if (st.stdoutTruncated() || st.stderrTruncated()) {
-            LOG.info("guest agent truncated the output of guest pid {} at its own 16 MiB cap", pid);
+        if (st.stdoutTruncated()) {
+            sink.truncatedBySource(true);
+        }
+        if (st.stderrTruncated()) {
+            sink.truncatedBySource(false);
         }
         Integer signal = st.signal();
         Integer exit = signal == null ? st.exitCode() : null;

@@ -9,4 +9,10 @@ public interface OutputSink {
     void stdout(byte[] buffer, int offset, int length);
 
     void stderr(byte[] buffer, int offset, int length);
+
+    /**
+     * The backend itself dropped output of this stream beyond its own cap (the guest agent keeps at most 16 MiB
+     * per stream): the record must say truncated even if what arrived fits the plan's cap.
+     */
+    default void truncatedBySource(boolean stdout) {}
 }

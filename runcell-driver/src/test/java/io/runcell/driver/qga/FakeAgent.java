@@ -16,17 +16,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** A scripted guest agent on a unix socket: each request line is answered with the raw lines the script returns. */
-final class FakeAgent implements AutoCloseable {
+public final class FakeAgent implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final Path socket;
+    public final Path socket;
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<Boolean> resyncPrefixed = new CopyOnWriteArrayList<>();
     private final ServerSocketChannel server;
     private final Function<JsonNode, List<byte[]>> script;
 
-    FakeAgent(Path socket, Function<JsonNode, List<byte[]>> script) throws IOException {
+    public FakeAgent(Path socket, Function<JsonNode, List<byte[]>> script) throws IOException {
         this.socket = socket;
         this.script = script;
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -34,7 +34,7 @@ final class FakeAgent implements AutoCloseable {
         Thread.ofVirtual().start(this::serve);
     }
 
-    static byte[] line(String json) {
+    public static byte[] line(String json) {
         return (json + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
