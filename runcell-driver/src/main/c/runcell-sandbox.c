@@ -21,6 +21,11 @@
 //       migration (which waits for an RCU grace period, several milliseconds): its command is forked from a process
 //       that is already in the sandbox's cgroups and namespaces.
 //
+//   runcell-sandbox init
+//       The sandbox's pid 1 (bubblewrap --as-pid-1, bound into the sandbox read-only): reaps every process
+//       orphaned inside the sandbox and does nothing else. One process per idle sandbox instead of bubblewrap's
+//       own pid-1 reaper plus a command to keep the namespaces alive.
+//
 // CGDIRS is a comma-separated list of cgroup directories, or "-" for none. Any failure before the command runs is
 // reported on stderr with exit code 125.
 #define _GNU_SOURCE
@@ -397,6 +402,19 @@ static int mode_exec(int argc, char **argv) {
   }
 }
 
+static _Noreturn void mode_init(void) {
+  // SIGCHLD stays pending while blocked (its default action is to ignore it, but a blocked signal is queued)
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0) die("sigprocmask");
+  for (;;) {
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    sigwaitinfo(&chld, NULL);
+  }
+}
+
 static int mode_spawn(int argc, char **argv) {
   pid_t parent = getppid();
   if (argc < 5 || strcmp(argv[3], "--") != 0) fail("usage: runcell-sandbox spawn CGDIRS -- ARGV...");
@@ -411,6 +429,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_DFL);
   if (argc >= 2 && strcmp(argv[1], "exec") == 0) return mode_exec(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "spawn") == 0) return mode_spawn(argc, argv);
-  fail("usage: runcell-sandbox spawn|exec ...");
+  if (argc == 2 && strcmp(argv[1], "init") == 0) mode_init();
+  fail("usage: runcell-sandbox spawn|exec|init ...");
   return EXIT_HELPER;
 }

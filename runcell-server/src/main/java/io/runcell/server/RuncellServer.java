@@ -38,6 +38,7 @@ import io.runcell.core.ratelimit.RateLimits;
 import io.runcell.core.sandbox.CachingSandboxRepository;
 import io.runcell.core.sandbox.Drivers;
 import io.runcell.core.sandbox.LifetimeReaper;
+import io.runcell.core.sandbox.SandboxRepository;
 import io.runcell.core.sandbox.SandboxService;
 import io.runcell.core.sandbox.SandboxSettings;
 import io.runcell.core.vault.VaultService;
@@ -72,6 +73,7 @@ public final class RuncellServer implements AutoCloseable {
     private final ServerConfig config;
     private final Database database;
     private final Drivers drivers;
+    private final CachingSandboxRepository sandboxRecords;
     private final Engine engine;
     private final ScheduledExecutorService sweeps;
     private final WebServer web;
@@ -103,8 +105,7 @@ public final class RuncellServer implements AutoCloseable {
             AccountRepository accounts = new CachingAccountRepository(database.accounts(), READ_CACHE_TTL);
             PlanRepository plans = new CachingPlanRepository(database.plans(), READ_CACHE_TTL);
             // an execution looks its sandbox up: this node's sandboxes are kept, written through
-            CachingSandboxRepository sandboxRecords =
-                    new CachingSandboxRepository(database.sandboxes(), config.nodeId());
+            this.sandboxRecords = new CachingSandboxRepository(database.sandboxes(), config.nodeId());
             this.drivers = Backends.create(config, dataDir);
             Metrics metrics = new Metrics();
             // in a cluster the buckets live in PostgreSQL, so a client spreading calls over nodes gets one quota
@@ -252,6 +253,14 @@ public final class RuncellServer implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /**
+     * The sandbox records as this node reads and writes them (its own sandboxes are kept in memory): a tool or test
+     * that must change a record directly goes through here, never around it to the database.
+     */
+    public SandboxRepository sandboxRecords() {
+        return sandboxRecords;
     }
 
     /** The sandbox backends of this node (for benchmarks and operators reaching a backend's own diagnostics). */

@@ -5,8 +5,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the command line of a sandbox's holder: the helper joining the slot's cgroups, then bubblewrap. */
+/**
+ * Builds the command line of a sandbox's holder: the helper joining the slot's cgroups, then bubblewrap, whose
+ * command is the helper again as the sandbox's pid 1 ({@code --as-pid-1}: no separate bubblewrap reaper), bound
+ * read-only at {@link #INIT}, without capabilities. It reaps orphans and keeps the namespaces alive.
+ */
 final class HolderCommand {
+
+    /** Where the sandbox's pid 1 binary is bound inside the sandbox. */
+    static final String INIT = "/.runcell-init";
+
+    /** Its {@code /proc/PID/comm}. */
+    static final String INIT_COMM = ".runcell-init";
 
     private HolderCommand() {}
 
@@ -34,6 +44,9 @@ final class HolderCommand {
                 "--unshare-cgroup",
                 "--new-session",
                 "--die-with-parent",
+                "--as-pid-1",
+                "--cap-drop",
+                "ALL",
                 "--info-fd",
                 "1",
                 "--ro-bind",
@@ -59,15 +72,17 @@ final class HolderCommand {
                 "--bind",
                 workspace.toString(),
                 "/workspace",
+                "--ro-bind",
+                helper.toString(),
+                INIT,
                 "--remount-ro",
                 "/",
-                "--chdir",
-                "/workspace",
+                // pid 1 stays in / (without capabilities it could not enter the sandbox user's /workspace)
                 "--hostname",
                 hostname(spec.key()),
                 "--",
-                "/usr/bin/sleep",
-                "infinity"));
+                INIT,
+                "init"));
         return cmd;
     }
 }

@@ -207,10 +207,9 @@ public final class NamespaceDriver implements SandboxDriver {
     private void awaitHolderReady(Process process, long initPid, CgroupPool.Slot slot, Path log) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MILLIS);
         while (System.nanoTime() < deadline) {
-            for (long pid : pool.cgroups().procs(slot.index())) {
-                if (ProcStat.read(pid).filter(s -> s.ppid() == initPid).isPresent() && isHolderCommand(pid)) {
-                    return;
-                }
+            // bubblewrap set the sandbox up and exec'd its pid 1 (the sandbox's cgroups hold it)
+            if (pool.cgroups().procs(slot.index()).contains(initPid) && isHolderCommand(initPid)) {
+                return;
             }
             if (!process.isAlive()) {
                 throw new IOException("bubblewrap exited: " + tail(log));
@@ -224,7 +223,7 @@ public final class NamespaceDriver implements SandboxDriver {
         try {
             return Files.readString(Path.of("/proc", Long.toString(pid), "comm"))
                     .strip()
-                    .equals("sleep");
+                    .equals(HolderCommand.INIT_COMM);
         } catch (IOException e) {
             return false;
         }

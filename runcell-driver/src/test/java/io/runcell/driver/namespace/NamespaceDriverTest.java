@@ -169,6 +169,34 @@ class NamespaceDriverTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> zombieChildrenOf(jvm).isEmpty());
     }
 
+    @Test
+    void orphansInsideTheSandboxAreReapedByItsPid1() throws Exception {
+        fx.driver.start(DriverFixture.spec("orphans", 100_311));
+        // each subshell forks a short sleep and exits at once: the sleeps end as orphans of the sandbox's pid 1
+        Output spawned = fx.sh("orphans", "for i in 1 2 3 4 5; do (sleep 0.2 &); done; echo ok");
+        assertThat(spawned.stdout()).isEqualTo("ok\n");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fx.sh(
+                                "orphans",
+                                "for p in /proc/[0-9]*; do s=$(cut -d' ' -f3 $p/stat 2>/dev/null); "
+                                        + "[ \"$s\" = Z ] && echo \"zombie ${p#/proc/}\"; done; true")
+                        .stdout())
+                .isEmpty());
+        fx.driver.destroy("orphans");
+    }
+
+    @Test
+    void theSandboxesPid1IsOursAndHasNoCapabilities() throws Exception {
+        fx.driver.start(DriverFixture.spec("pid1", 100_313));
+        Output status = fx.sh("pid1", "cat /proc/1/comm; grep -E '^Cap(Eff|Prm|Inh|Amb):' /proc/1/status");
+        assertThat(status.stdout())
+                .startsWith(HolderCommand.INIT_COMM + "\n")
+                .contains("CapEff:\t0000000000000000")
+                .contains("CapPrm:\t0000000000000000")
+                .contains("CapInh:\t0000000000000000")
+                .contains("CapAmb:\t0000000000000000");
+        fx.driver.destroy("pid1");
+    }
+
     private static List<ProcStat> zombieChildrenOf(long parent) throws IOException {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().matches("\\d+"))

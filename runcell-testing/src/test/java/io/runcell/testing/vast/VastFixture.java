@@ -3,13 +3,12 @@ package io.runcell.testing.vast;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.runcell.core.sandbox.Sandbox;
+import io.runcell.core.sandbox.SandboxRepository;
+import io.runcell.core.sandbox.SandboxState;
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import java.time.Instant;
 
 /** Helpers shared by the Vast integration tests. */
 final class VastFixture {
@@ -64,14 +63,10 @@ final class VastFixture {
      * Marks an instance failed in the store, as the core does when its backend cannot start it (the namespace
      * backend cannot be made to fail on demand). Stop it first so no processes are left.
      */
+    /** Marks the sandbox failed through the server's own records (as a failed start would leave it). */
     static void markFailed(TestServer server, long number) {
-        Path db = server.dataDir().resolve("runcell.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                PreparedStatement st = c.prepareStatement("UPDATE sandboxes SET state = 'failed' WHERE number = ?")) {
-            st.setLong(1, number);
-            assertThat(st.executeUpdate()).isEqualTo(1);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+        SandboxRepository records = server.server().sandboxRecords();
+        Sandbox s = records.findByNumber(number).orElseThrow();
+        records.update(s.withState(SandboxState.FAILED, "marked failed by the test", Instant.now()));
     }
 }
