@@ -49,6 +49,7 @@ public final class Throughput {
             for (int i = 0; i < 500; i++) {
                 post(setup, "/runcell/v1/sandboxes/" + sandboxes.get(i % sandboxCount) + "/executions", body);
             }
+            double finishedBefore = finished(setup);
             AtomicLong accepted = new AtomicLong();
             AtomicLong refused = new AtomicLong();
             ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
@@ -88,6 +89,8 @@ public final class Throughput {
                 }
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            // executions that ended during the run (they run behind the accepts; the rest are still queued)
+            double ran = finished(setup) - finishedBefore;
             long[] all = latencies.stream()
                     .flatMapToLong(java.util.Arrays::stream)
                     .sorted()
@@ -96,9 +99,28 @@ public final class Throughput {
             double p99 = all.length == 0 ? 0 : all[(int) ((all.length - 1) * 0.99)] / 1e6;
             System.out.printf(
                     "RESULT clients=%d seconds=%.1f sandboxes=%d accepted=%d refused=%d accepted_per_s=%.0f"
-                            + " accept_p50_ms=%.2f accept_p99_ms=%.2f%n",
-                    clients, elapsed, sandboxCount, accepted.get(), refused.get(), accepted.get() / elapsed, p50, p99);
+                            + " accept_p50_ms=%.2f accept_p99_ms=%.2f finished_per_s=%.0f%n",
+                    clients,
+                    elapsed,
+                    sandboxCount,
+                    accepted.get(),
+                    refused.get(),
+                    accepted.get() / elapsed,
+                    p50,
+                    p99,
+                    ran / elapsed);
         }
+    }
+
+    /** Executions ended so far, from the server's Prometheus counters ({@code runcell_executions_total}). */
+    private static double finished(PlainHttp http) throws Exception {
+        double total = 0;
+        for (String line : http.get("/metrics").body().split("\n")) {
+            if (line.startsWith("runcell_executions_total{")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
     }
 
     private static String post(PlainHttp http, String path, String body) throws Exception {

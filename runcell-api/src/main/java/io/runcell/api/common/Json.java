@@ -1,6 +1,8 @@
 package io.runcell.api.common;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +14,14 @@ import java.nio.charset.StandardCharsets;
 /** The one ObjectMapper and helpers to write JSON answers. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Buffers come from a pool shared by all threads: Jackson's default pool is per thread, and every request runs
+     * on a new virtual thread, so it would allocate fresh buffers for every answer.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build());
+
     public static final String APPLICATION_JSON = "application/json";
 
     private Json() {}

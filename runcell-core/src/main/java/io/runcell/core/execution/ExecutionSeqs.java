@@ -3,6 +3,7 @@ package io.runcell.core.execution;
 import io.runcell.core.sandbox.SandboxRepository;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Hands out each sandbox's execution sequence numbers (Hostup pids) from blocks reserved in the store, so an
@@ -29,16 +30,21 @@ final class ExecutionSeqs {
             blocks.clear();
         }
         Block block = blocks.computeIfAbsent(sandboxId, k -> new Block());
-        synchronized (block) {
+        // a lock that parks: a contended monitor spins, and many clients of one sandbox contend
+        block.lock.lock();
+        try {
             if (block.next > block.last) {
                 block.last = store.reserveExecutionSeqs(sandboxId, BLOCK);
                 block.next = block.last - BLOCK + 1;
             }
             return block.next++;
+        } finally {
+            block.lock.unlock();
         }
     }
 
     private static final class Block {
+        final ReentrantLock lock = new ReentrantLock();
         long next = 1;
         long last = 0;
     }

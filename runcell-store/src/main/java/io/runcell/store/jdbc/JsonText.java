@@ -1,7 +1,9 @@
 package io.runcell.store.jdbc;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -11,7 +13,10 @@ import java.util.TreeMap;
 /** JSON columns (env, metadata, argv) stored as TEXT. */
 final class JsonText {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // buffers from a pool shared by all threads (the default pool is per thread; requests run on virtual threads)
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build());
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {};
 
