@@ -38,8 +38,9 @@ import org.sqlite.SQLiteException;
  * the core's repository ports. Thread-safe; open one per process and {@link #close()} it on shutdown.
  *
  * <p>SQLite connections run in WAL mode with {@code synchronous=NORMAL}, foreign keys on and a 10 s busy timeout;
- * writes from this process are serialised in-process (SQLite has one writer), so concurrent writers queue instead
- * of failing with {@code SQLITE_BUSY}. PostgreSQL writes run concurrently.
+ * writes from this process go through one writer (SQLite has one), which commits the writes that queue up while
+ * another runs together (group commit), instead of failing with {@code SQLITE_BUSY}. PostgreSQL writes run
+ * concurrently.
  */
 public final class Database implements AutoCloseable {
 
@@ -51,6 +52,7 @@ public final class Database implements AutoCloseable {
     static final int SQLITE_BUSY_TIMEOUT_MILLIS = 10_000;
 
     private final HikariDataSource dataSource;
+    private final Jdbc jdbc;
     private final boolean postgres;
     private final JdbcAccountRepository accounts;
     private final JdbcApiKeyRepository apiKeys;
@@ -65,7 +67,7 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource, boolean postgres) {
         this.dataSource = dataSource;
         this.postgres = postgres;
-        Jdbc jdbc = new Jdbc(dataSource, !postgres, postgres ? Database::pgUnique : Database::sqliteUnique);
+        this.jdbc = new Jdbc(dataSource, !postgres, postgres ? Database::pgUnique : Database::sqliteUnique);
         this.accounts = new JdbcAccountRepository(jdbc);
         this.apiKeys = new JdbcApiKeyRepository(jdbc);
         this.plans = new JdbcPlanRepository(jdbc);
@@ -166,6 +168,7 @@ public final class Database implements AutoCloseable {
     /** Closes the pool; repositories fail afterwards. Idempotent. */
     @Override
     public void close() {
+        jdbc.close();
         dataSource.close();
     }
 

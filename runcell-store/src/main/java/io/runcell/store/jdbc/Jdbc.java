@@ -13,8 +13,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 
@@ -27,8 +25,8 @@ import javax.sql.DataSource;
  * with {@code setObject}. A unique-constraint violation becomes a {@link RuncellException} with
  * {@link ErrorCode#CONFLICT}; any other {@link SQLException} a {@link StoreException}.
  *
- * <p>Thread-safe. When {@code serialiseWrites} is set (SQLite, which has a single writer), writers queue on a
- * fair in-process lock before taking a connection, instead of spinning in SQLite's busy handler; readers are
+ * <p>Thread-safe. When {@code serialiseWrites} is set (SQLite, which has a single writer), writes go through one
+ * {@link SerialWriter} (with group commit under load) instead of spinning in SQLite's busy handler; readers are
  * never serialised (WAL lets them run beside the writer).
  */
 public final class Jdbc {
@@ -40,12 +38,14 @@ public final class Jdbc {
     }
 
     private final DataSource dataSource;
-    private final Lock writeLock;
+    /** SQLite's single writer (with group commit); null for PostgreSQL, whose writes run concurrently. */
+    private final SerialWriter writer;
+
     private final Predicate<SQLException> uniqueViolation;
 
     public Jdbc(DataSource dataSource, boolean serialiseWrites, Predicate<SQLException> uniqueViolation) {
         this.dataSource = dataSource;
-        this.writeLock = serialiseWrites ? new ReentrantLock(true) : null;
+        this.writer = serialiseWrites ? new SerialWriter(dataSource) : null;
         this.uniqueViolation = uniqueViolation;
     }
 
@@ -74,15 +74,11 @@ public final class Jdbc {
 
     /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */
     public int update(String sql, Object... params) {
-        lockWrites();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, sql, params)) {
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw translate(e);
-        } finally {
-            unlockWrites();
-        }
+        return write(false, c -> {
+            try (PreparedStatement ps = prepare(c, sql, params)) {
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** One statement of a transaction. */
@@ -120,12 +116,9 @@ public final class Jdbc {
      * SQLite writers are serialised here anyway).
      */
     public <T> T inTransaction(Work<T> work) {
-        lockWrites();
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(new Tx() {
+        return write(
+                true,
+                c -> work.run(new Tx() {
                     @Override
                     public long queryLong(String sql, Object... params) throws SQLException {
                         try (PreparedStatement ps = prepare(c, sql, params);
@@ -150,52 +143,27 @@ public final class Jdbc {
                             ps.execute();
                         }
                     }
-                });
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw translate(e);
-        } finally {
-            unlockWrites();
-        }
+                }));
     }
 
     /** Runs a write with a {@code RETURNING} clause; returns its first row, if it changed any. */
     public <T> Optional<T> updateReturning(String sql, RowMapper<T> mapper, Object... params) {
-        lockWrites();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, sql, params);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
-        } catch (SQLException e) {
-            throw translate(e);
-        } finally {
-            unlockWrites();
-        }
+        List<T> rows = updateReturningAll(sql, mapper, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
     /** Runs a write with a {@code RETURNING} clause; returns every row it changed. */
     public <T> List<T> updateReturningAll(String sql, RowMapper<T> mapper, Object... params) {
-        lockWrites();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, sql, params);
-                ResultSet rs = ps.executeQuery()) {
-            List<T> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(mapper.map(rs));
+        return write(false, c -> {
+            try (PreparedStatement ps = prepare(c, sql, params);
+                    ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
             }
-            return rows;
-        } catch (SQLException e) {
-            throw translate(e);
-        } finally {
-            unlockWrites();
-        }
+        });
     }
 
     /** {@code "?, ?, ?"} for {@code n} parameters. */
@@ -261,15 +229,19 @@ public final class Jdbc {
         return new StoreException(e);
     }
 
-    private void lockWrites() {
-        if (writeLock != null) {
-            writeLock.lock();
+    /** Runs a write: through SQLite's single writer, or at once on a PostgreSQL connection. */
+    private <T> T write(boolean grouped, SerialWriter.Write<T> write) {
+        try {
+            return writer != null ? writer.write(grouped, write) : SerialWriter.runAlone(dataSource, grouped, write);
+        } catch (SQLException e) {
+            throw translate(e);
         }
     }
 
-    private void unlockWrites() {
-        if (writeLock != null) {
-            writeLock.unlock();
+    /** Stops SQLite's writer thread (writes still queued fail). */
+    public void close() {
+        if (writer != null) {
+            writer.close();
         }
     }
 }
