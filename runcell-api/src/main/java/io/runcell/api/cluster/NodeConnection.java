@@ -208,19 +208,12 @@ final class NodeConnection implements AutoCloseable {
     }
 
     /** The socket's input, reading as long as the owner is alive: timeouts only trigger a liveness check. */
-    private static final class LiveInput extends InputStream {
+    private static final class LiveInput extends ChunkReader {
         private final InputStream socketIn;
         private volatile BooleanSupplier ownerLive = () -> true;
 
         LiveInput(InputStream socketIn) {
             this.socketIn = socketIn;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -237,7 +230,7 @@ final class NodeConnection implements AutoCloseable {
         }
     }
 
-    private final class SizedBody extends InputStream {
+    private final class SizedBody extends ChunkReader {
         private long left;
         private final boolean keepAlive;
 
@@ -245,13 +238,6 @@ final class NodeConnection implements AutoCloseable {
             this.left = length;
             this.keepAlive = keepAlive;
             reusable = keepAlive && length == 0;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -271,20 +257,13 @@ final class NodeConnection implements AutoCloseable {
         }
     }
 
-    private final class ChunkedBody extends InputStream {
+    private final class ChunkedBody extends ChunkReader {
         private long chunkLeft;
         private boolean done;
         private final boolean keepAlive;
 
         ChunkedBody(boolean keepAlive) {
             this.keepAlive = keepAlive;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         /** Returns at most the rest of the current chunk, so a streamed event is passed on as soon as it arrives. */
@@ -320,6 +299,16 @@ final class NodeConnection implements AutoCloseable {
         @Override
         public int available() throws IOException {
             return (int) Math.min(in.available(), chunkLeft);
+        }
+    }
+
+    /** A stream whose bulk {@code read} does the work; a single byte is read through it. */
+    private abstract static class ChunkReader extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
     }
 }
