@@ -420,21 +420,21 @@ public abstract class StoreContract {
         Account a = insertAccount("alice");
         Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
         assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 32)).isEqualTo(32);
-        assertThat(db.sandboxes().nextExecutionSeq(s.id())).isEqualTo(33);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 1)).isEqualTo(33);
         assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 32)).isEqualTo(65);
     }
 
     @Test
-    void nextExecutionSeqIsPerSandboxAndUniqueUnderConcurrentCallers() throws Exception {
+    void executionSeqsArePerSandboxAndUniqueUnderConcurrentCallers() throws Exception {
         Account a = insertAccount("alice");
         Sandbox s1 = insertSandbox(a, SandboxState.RUNNING, "local");
         Sandbox s2 = insertSandbox(a, SandboxState.RUNNING, "local");
-        assertThat(db.sandboxes().nextExecutionSeq(s2.id())).isEqualTo(1);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s2.id(), 1)).isEqualTo(1);
         int perThread = 10;
         List<Long> seqs = concurrently(() -> {
             List<Long> mine = new ArrayList<>();
             for (int i = 0; i < perThread; i++) {
-                mine.add(db.sandboxes().nextExecutionSeq(s1.id()));
+                mine.add(db.sandboxes().reserveExecutionSeqs(s1.id(), 1));
             }
             assertThat(mine).isSorted();
             return mine;
@@ -442,10 +442,10 @@ public abstract class StoreContract {
         assertThat(seqs)
                 .containsExactlyInAnyOrderElementsOf(
                         LongStream.rangeClosed(1, THREADS * perThread).boxed().toList());
-        assertThat(db.sandboxes().nextExecutionSeq(s2.id())).isEqualTo(2);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s2.id(), 1)).isEqualTo(2);
         // A sandbox update must not reset the counter.
         db.sandboxes().update(s1.withLabel("x", T0));
-        assertThat(db.sandboxes().nextExecutionSeq(s1.id())).isEqualTo(THREADS * perThread + 1);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s1.id(), 1)).isEqualTo(THREADS * perThread + 1);
     }
 
     // ---- audit log and power operations
@@ -618,7 +618,7 @@ public abstract class StoreContract {
         List<String> inserted = concurrently(() -> {
             List<String> mine = new ArrayList<>();
             for (int i = 0; i < perThread; i++) {
-                long seq = db.sandboxes().nextExecutionSeq(s.id());
+                long seq = db.sandboxes().reserveExecutionSeqs(s.id(), 1);
                 Execution e = execution(s, seq, ExecutionStatus.QUEUED, "local");
                 db.executions().insert(e);
                 db.executions().updateOutput(e.id(), new Execution.Output("out " + seq, "", false, false));
@@ -637,7 +637,7 @@ public abstract class StoreContract {
     void dataSurvivesReopeningTheDatabase() {
         Account a = insertAccount("alice");
         Sandbox s = insertSandbox(a, SandboxState.RUNNING, "local");
-        Execution e = execution(s, db.sandboxes().nextExecutionSeq(s.id()), ExecutionStatus.SUCCEEDED, "local");
+        Execution e = execution(s, db.sandboxes().reserveExecutionSeqs(s.id(), 1), ExecutionStatus.SUCCEEDED, "local");
         db.executions().insert(e);
         long number = db.sandboxes().nextNumber();
         db.close();
@@ -647,7 +647,7 @@ public abstract class StoreContract {
         assertThat(db.sandboxes().findById(s.id())).contains(s);
         assertThat(db.executions().findById(e.id())).contains(e);
         assertThat(db.sandboxes().nextNumber()).isEqualTo(number + 1);
-        assertThat(db.sandboxes().nextExecutionSeq(s.id())).isEqualTo(2);
+        assertThat(db.sandboxes().reserveExecutionSeqs(s.id(), 1)).isEqualTo(2);
         assertThat(db.plans().list()).hasSize(4);
     }
 

@@ -40,9 +40,4 @@ public interface SandboxRepository {
      * concurrent callers; a block not used up leaves a gap.
      */
     long reserveExecutionSeqs(String sandboxId, int count);
-
-    /** The next execution sequence number of this sandbox (1, 2, ...). */
-    default long nextExecutionSeq(String sandboxId) {
-        return reserveExecutionSeqs(sandboxId, 1);
-    }
 }
