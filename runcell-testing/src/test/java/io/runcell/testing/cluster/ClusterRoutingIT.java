@@ -223,17 +223,23 @@ class ClusterRoutingIT {
         });
     }
 
-    @Test
-    void aFreePlanClientHammeringEveryNodeGetsOneNodesQuota() throws Exception {
+    /** A new account on the free plan (made through node a) and a key of it with {@code scopes} (a JSON array). */
+    private static String freePlanKey(String name, String scopes) {
         Http admin = cluster.api("a");
-        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"hammer\",\"plan\":\"free\"}")
+        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\",\"plan\":\"free\"}")
                 .json()
                 .get("id")
                 .asText();
-        String key = admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"scopes\":[\"read:vm\"]}")
+        return admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"scopes\":" + scopes + "}")
                 .json()
                 .get("key")
                 .asText();
+    }
+
+    @Test
+    void aFreePlanClientHammeringEveryNodeGetsOneNodesQuota() throws Exception {
+        Http admin = cluster.api("a");
+        String key = freePlanKey("hammer", "[\"read:vm\"]");
         double rate = admin.get("/runcell/v1/plans/free")
                 .json()
                 .get("read_rate_per_second")
@@ -276,14 +282,7 @@ class ClusterRoutingIT {
     @Test
     void theConcurrentExecutionQuotaCountsEveryNode() {
         Http admin = cluster.api("a");
-        String account = admin.post("/runcell/v1/accounts", "{\"name\":\"busy\",\"plan\":\"free\"}")
-                .json()
-                .get("id")
-                .asText();
-        String key = admin.post("/runcell/v1/accounts/" + account + "/keys", "{\"scopes\":[\"read:vm\",\"write:vm\"]}")
-                .json()
-                .get("key")
-                .asText();
+        String key = freePlanKey("busy", "[\"read:vm\",\"write:vm\"]");
         int max = admin.get("/runcell/v1/plans/free")
                 .json()
                 .get("max_concurrent_executions")
