@@ -31,7 +31,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -192,8 +191,17 @@ static void set_env(char **env, int *count, const char *entry) {
   env[(*count)++] = (char *)entry;
 }
 
-// Runs in the forked child, inside the sandbox's namespaces. Reports a failure through errfd (close-on-exec).
-static void child(int errfd, int out_w, int err_w, int in_r, uid_t uid, char **env, char **argv) {
+// Why the child could not run the command: written by the vfork()ed child into memory it shares with the helper,
+// read by the helper once vfork() returns (the child has then exec'd or exited, so there is no race).
+struct child_failure {
+  char msg[512];
+};
+
+// Runs in the vfork()ed child, inside the sandbox's namespaces, on the helper's memory until it execs: it writes
+// nothing shared but *failure and environ (restored by the helper), and changes credentials with raw system calls,
+// which act on this task alone (libc wrappers may try to synchronise threads through shared state).
+static void child(struct child_failure *failure, int out_w, int err_w, int in_r, uid_t uid, char **env,
+                  char **argv) {
   const char *step = "sigprocmask";
   sigset_t none;
   sigemptyset(&none);
@@ -204,15 +212,12 @@ static void child(int errfd, int out_w, int err_w, int in_r, uid_t uid, char **e
   if ((in_r != 0 && dup2(in_r, 0) < 0) || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) goto err;
   step = "chdir /workspace";
   if (chdir("/workspace") < 0) goto err;
-  step = "drop bounding set";
-  for (int cap = 0; cap <= 63; cap++)
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) goto err;
   step = "setgroups";
-  if (setgroups(0, NULL) < 0) goto err;
+  if (syscall(SYS_setgroups, 0, NULL) < 0) goto err;
   step = "setresgid";
-  if (setresgid(uid, uid, uid) < 0) goto err;
+  if (syscall(SYS_setresgid, uid, uid, uid) < 0) goto err;
   step = "setresuid";
-  if (setresuid(uid, uid, uid) < 0) goto err;
+  if (syscall(SYS_setresuid, uid, uid, uid) < 0) goto err;
   step = "capset";
   struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct d[2] = {{0}};
@@ -235,11 +240,17 @@ static void child(int errfd, int out_w, int err_w, int in_r, uid_t uid, char **e
   execvp(argv[0], argv);
   step = "exec";
 err:;
-  char msg[512];
-  int n = snprintf(msg, sizeof msg, "%s: %s", step, strerror(errno));
-  if (step[0] == 'e' && step[1] == 'x') n = snprintf(msg, sizeof msg, "exec %s: %s", argv[0], strerror(errno));
-  if (n > 0) write_all(errfd, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+  int e = errno;
+  if (step[0] == 'e' && step[1] == 'x') snprintf(failure->msg, sizeof failure->msg, "exec %s: %s", argv[0], strerror(e));
+  else snprintf(failure->msg, sizeof failure->msg, "%s: %s", step, strerror(e));
   _exit(EXIT_HELPER);
+}
+
+// Drops every capability from the bounding set, once per helper: the commands it forks inherit the empty set,
+// so not even a setuid binary can regain a capability. (Our own effective capabilities are untouched.)
+static void drop_bounding_set(void) {
+  for (int cap = 0; cap <= 63; cap++)
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) die("drop bounding set");
 }
 
 // Reads exactly len bytes from fd 0 (no stdio buffering: what follows belongs to the command). 0 on success.
@@ -297,30 +308,22 @@ static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
   if (i + 1 >= nopts) fail("missing -- ARGV");
   char **cmd = opts + i + 1;
   env[env_count] = NULL;
-  int out[2], err[2], errp[2];
-  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) die("pipe2");
-  pid_t c = fork();
-  if (c < 0) die("fork");
-  if (c == 0) child(errp[1], out[1], err[1], stdin_fd, uid, env, cmd);
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) die("pipe2");
+  // vfork: no copy of our page tables, and we resume only once the child has exec'd the command or failed, which
+  // is when we need to know anyway (measured ~0.1-0.15 ms less per execution than fork() here).
+  struct child_failure failure = {{0}};
+  char **saved_environ = environ;
+  pid_t c = vfork();
+  if (c == 0) child(&failure, out[1], err[1], stdin_fd, uid, env, cmd);
+  environ = saved_environ;
+  if (c < 0) die("vfork");
   close(out[1]);
   close(err[1]);
-  close(errp[1]);
-
-  // Blocks until the child execs (EOF thanks to O_CLOEXEC) or reports why it could not.
-  char msg[512];
-  ssize_t m, got = 0;
-  while ((m = read(errp[0], msg + got, sizeof msg - 1 - (size_t)got)) != 0) {
-    if (m < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    got += m;
-    if (got >= (ssize_t)sizeof msg - 1) break;
-  }
-  if (got > 0) {
-    msg[got] = 0;
+  if (failure.msg[0] != 0) {
+    failure.msg[sizeof failure.msg - 1] = 0;
     waitpid(c, NULL, 0);
-    fail(msg);
+    fail(failure.msg);
   }
 
   char pidtext[32];
@@ -358,7 +361,6 @@ static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
   int dn = snprintf(done, sizeof done, "status=%d utime_us=%lld stime_us=%lld", st, ut, stime);
   frame('x', done, (uint32_t)dn);
   close(cfd);
-  close(errp[0]);
   for (int k = 0; k < 2; k++)
     if (fds[k] >= 0) close(fds[k]);
 }
@@ -377,6 +379,7 @@ static int mode_exec(int argc, char **argv) {
   if (setns(pfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP) < 0)
     die("setns");
   close(pfd);
+  drop_bounding_set();
 
   if (!(argc == 6 && strcmp(argv[5], "--request-on-stdin") == 0)) {
     run_one((uid_t)uid, argc - 5, argv + 5, 0);

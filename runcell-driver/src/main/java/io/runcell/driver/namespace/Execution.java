@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -103,19 +104,30 @@ final class Execution implements ExecHandle {
     }
 
     /**
-     * The request a {@link #waitingCommand} helper reads: a 4-byte big-endian length, then NUL-terminated tokens.
-     * With {@code lastWithStdin} the rest of the helper's stdin is the command's and the helper exits afterwards.
+     * The request a {@link #waitingCommand} helper reads: a 4-byte big-endian length, then NUL-terminated tokens
+     * (the options and argv of {@link #command}, without the helper's own arguments). With {@code lastWithStdin} the
+     * rest of the helper's stdin is the command's and the helper exits afterwards. Encoded straight into one array:
+     * this runs on every execution's critical path.
      */
     static byte[] request(Holder holder, Map<String, String> extraEnv, List<String> argv, boolean lastWithStdin) {
-        List<String> tokens = command(Path.of("-"), holder, extraEnv, argv);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         out.writeBytes(new byte[4]);
         if (lastWithStdin) {
-            out.writeBytes(new byte[] {'-', 's', 0});
+            token(out, "-s");
         }
-        for (String token : tokens.subList(5, tokens.size())) {
-            out.writeBytes(token.getBytes(StandardCharsets.UTF_8));
-            out.write(0);
+        for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
+            if (env.isEmpty()) {
+                continue;
+            }
+            // in name order; the execution's variables come after the sandbox's, and the helper keeps the last one
+            for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+                token(out, "-e");
+                token(out, e.getKey() + "=" + e.getValue());
+            }
+        }
+        token(out, "--");
+        for (String arg : argv) {
+            token(out, arg);
         }
         byte[] bytes = out.toByteArray();
         int length = bytes.length - 4;
@@ -124,6 +136,11 @@ final class Execution implements ExecHandle {
         bytes[2] = (byte) (length >>> 8);
         bytes[3] = (byte) length;
         return bytes;
+    }
+
+    private static void token(ByteArrayOutputStream out, String token) {
+        out.writeBytes(token.getBytes(StandardCharsets.UTF_8));
+        out.write(0);
     }
 
     /**
