@@ -30,6 +30,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -64,10 +65,10 @@ public final class Database implements AutoCloseable {
     private final JdbcOperationRepository operations;
     private final JdbcNodeRepository nodes;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
+    private Database(HikariDataSource dataSource, DataSource sqliteWriter) {
         this.dataSource = dataSource;
-        this.postgres = postgres;
-        this.jdbc = new Jdbc(dataSource, !postgres, postgres ? Database::pgUnique : Database::sqliteUnique);
+        this.postgres = sqliteWriter == null;
+        this.jdbc = new Jdbc(dataSource, sqliteWriter, postgres ? Database::pgUnique : Database::sqliteUnique);
         this.accounts = new JdbcAccountRepository(jdbc);
         this.apiKeys = new JdbcApiKeyRepository(jdbc);
         this.plans = new JdbcPlanRepository(jdbc);
@@ -108,7 +109,7 @@ public final class Database implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            return new Database(dataSource, target.postgres());
+            return new Database(dataSource, target.postgres() ? null : sqliteWriterSource(target));
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
@@ -181,6 +182,22 @@ public final class Database implements AutoCloseable {
         return dataSource;
     }
 
+    /** Unpooled: the single writer opens one connection and keeps it. */
+    private static DataSource sqliteWriterSource(DatabaseUrl target) {
+        SQLiteDataSource writer = new SQLiteDataSource(sqliteSettings());
+        writer.setUrl(target.jdbcUrl());
+        return writer;
+    }
+
+    private static SQLiteConfig sqliteSettings() {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        sqlite.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        sqlite.enforceForeignKeys(true);
+        return sqlite;
+    }
+
     private static HikariConfig sqliteConfig(DatabaseUrl target) {
         Path file = target.sqliteFile();
         try {
@@ -191,11 +208,7 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SQLiteConfig sqlite = new SQLiteConfig();
-        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        sqlite.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
-        sqlite.enforceForeignKeys(true);
+        SQLiteConfig sqlite = sqliteSettings();
         HikariConfig config = new HikariConfig();
         config.setPoolName("runcell-sqlite");
         config.setDriverClassName("org.sqlite.JDBC");

@@ -25,9 +25,10 @@ import javax.sql.DataSource;
  * with {@code setObject}. A unique-constraint violation becomes a {@link RuncellException} with
  * {@link ErrorCode#CONFLICT}; any other {@link SQLException} a {@link StoreException}.
  *
- * <p>Thread-safe. When {@code serialiseWrites} is set (SQLite, which has a single writer), writes go through one
- * {@link SerialWriter} (with group commit under load) instead of spinning in SQLite's busy handler; readers are
- * never serialised (WAL lets them run beside the writer).
+ * <p>Thread-safe. Given a writer's connection source (SQLite, which has a single writer), writes go through one
+ * {@link SerialWriter} (with group commit under load and its own connection with reused statements) instead of
+ * spinning in SQLite's busy handler; readers use the pool and are never serialised (WAL lets them run beside the
+ * writer).
  */
 public final class Jdbc {
 
@@ -43,9 +44,14 @@ public final class Jdbc {
 
     private final Predicate<SQLException> uniqueViolation;
 
-    public Jdbc(DataSource dataSource, boolean serialiseWrites, Predicate<SQLException> uniqueViolation) {
+    /**
+     * @param dataSource        the pool
+     * @param writerConnections for SQLite, an unpooled source the single writer opens its connection from; null for
+     *                          PostgreSQL, whose writes run concurrently on pooled connections
+     */
+    public Jdbc(DataSource dataSource, DataSource writerConnections, Predicate<SQLException> uniqueViolation) {
         this.dataSource = dataSource;
-        this.writer = serialiseWrites ? new SerialWriter(dataSource) : null;
+        this.writer = writerConnections != null ? new SerialWriter(writerConnections) : null;
         this.uniqueViolation = uniqueViolation;
     }
 
@@ -75,8 +81,8 @@ public final class Jdbc {
     /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */
     public int update(String sql, Object... params) {
         return write(false, c -> {
-            try (PreparedStatement ps = prepare(c, sql, params)) {
-                return ps.executeUpdate();
+            try (Bound b = bound(c, sql, params)) {
+                return b.statement().executeUpdate();
             }
         });
     }
@@ -121,8 +127,8 @@ public final class Jdbc {
                 c -> work.run(new Tx() {
                     @Override
                     public long queryLong(String sql, Object... params) throws SQLException {
-                        try (PreparedStatement ps = prepare(c, sql, params);
-                                ResultSet rs = ps.executeQuery()) {
+                        try (Bound b = bound(c, sql, params);
+                                ResultSet rs = b.statement().executeQuery()) {
                             if (!rs.next()) {
                                 throw new SQLException("no row: " + sql);
                             }
@@ -132,15 +138,15 @@ public final class Jdbc {
 
                     @Override
                     public int update(String sql, Object... params) throws SQLException {
-                        try (PreparedStatement ps = prepare(c, sql, params)) {
-                            return ps.executeUpdate();
+                        try (Bound b = bound(c, sql, params)) {
+                            return b.statement().executeUpdate();
                         }
                     }
 
                     @Override
                     public void execute(String sql, Object... params) throws SQLException {
-                        try (PreparedStatement ps = prepare(c, sql, params)) {
-                            ps.execute();
+                        try (Bound b = bound(c, sql, params)) {
+                            b.statement().execute();
                         }
                     }
                 }));
@@ -155,8 +161,8 @@ public final class Jdbc {
     /** Runs a write with a {@code RETURNING} clause; returns every row it changed. */
     public <T> List<T> updateReturningAll(String sql, RowMapper<T> mapper, Object... params) {
         return write(false, c -> {
-            try (PreparedStatement ps = prepare(c, sql, params);
-                    ResultSet rs = ps.executeQuery()) {
+            try (Bound b = bound(c, sql, params);
+                    ResultSet rs = b.statement().executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
@@ -194,6 +200,39 @@ public final class Jdbc {
     public static Integer integer(ResultSet rs, String column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
+    }
+
+    /**
+     * A write's statement with its parameters bound. Closing it closes a fresh statement, or keeps one of the SQLite
+     * writer's cache for the next write.
+     */
+    private record Bound(PreparedStatement statement, boolean cached) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (cached) {
+                statement.clearParameters();
+            } else {
+                statement.close();
+            }
+        }
+    }
+
+    private Bound bound(Connection c, String sql, Object[] params) throws SQLException {
+        StatementCache cache = writer != null ? writer.statementsOf(c) : null;
+        if (cache == null) {
+            return new Bound(prepare(c, sql, params), false);
+        }
+        PreparedStatement ps = cache.get(sql);
+        try {
+            ps.clearParameters();
+            for (int i = 0; i < params.length; i++) {
+                bind(ps, i + 1, params[i]);
+            }
+        } catch (SQLException | RuntimeException e) {
+            cache.evict(sql);
+            throw e;
+        }
+        return new Bound(ps, true);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {

@@ -19,7 +19,10 @@ import javax.sql.DataSource;
  * serves many writes, and no caller waits behind a queue of single commits. A caller returns only after its
  * write is committed.
  *
- * <p>Thread-safe. {@link #close()} fails writes still queued.
+ * <p>Every write runs on the writer's one connection, opened on first use and kept (reopened if it breaks), with its
+ * prepared statements kept in a {@link StatementCache}: SQLite compiles a statement on every prepare.
+ *
+ * <p>Thread-safe. {@link #close()} fails writes still queued and closes the connection.
  */
 final class SerialWriter implements AutoCloseable {
 
@@ -31,14 +34,18 @@ final class SerialWriter implements AutoCloseable {
 
     static final int MAX_BATCH = 256;
 
-    private final DataSource dataSource;
+    private final DataSource connections;
     private final ReentrantLock lock = new ReentrantLock();
+    // guarded by lock
+    private Connection connection;
+    private StatementCache statements;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    SerialWriter(DataSource dataSource) {
-        this.dataSource = dataSource;
+    /** @param connections where the writer opens its connection: a plain, unpooled source of the database */
+    SerialWriter(DataSource connections) {
+        this.connections = connections;
         this.thread = Thread.ofPlatform().daemon().name("runcell-sqlite-writer").start(this::run);
     }
 
@@ -51,7 +58,10 @@ final class SerialWriter implements AutoCloseable {
     <T> T write(boolean grouped, Write<T> write) throws SQLException {
         if (lock.tryLock()) {
             try {
-                return runAlone(dataSource, grouped, write);
+                return runOn(open(), grouped, write);
+            } catch (SQLException e) {
+                dropIfBroken();
+                throw e;
             } finally {
                 lock.unlock();
             }
@@ -68,21 +78,70 @@ final class SerialWriter implements AutoCloseable {
     /** Runs {@code write} on a connection of its own: committed as it runs, or in one transaction if grouped. */
     static <T> T runAlone(DataSource dataSource, boolean grouped, Write<T> write) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            if (!grouped) {
-                return write.apply(c);
-            }
-            c.setAutoCommit(false);
-            try {
-                T result = write.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            return runOn(c, grouped, write);
         }
+    }
+
+    private static <T> T runOn(Connection c, boolean grouped, Write<T> write) throws SQLException {
+        if (!grouped) {
+            return write.apply(c);
+        }
+        c.setAutoCommit(false);
+        try {
+            T result = write.apply(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * The statement cache of {@code c} if it is the writer's connection (a write running now, under the lock), else
+     * null.
+     */
+    StatementCache statementsOf(Connection c) {
+        return c == connection && lock.isHeldByCurrentThread() ? statements : null;
+    }
+
+    /** The writer's connection, opened if there is none. Call under the lock. */
+    private Connection open() throws SQLException {
+        if (closed) {
+            throw new SQLException("the store is closed");
+        }
+        if (connection == null) {
+            connection = connections.getConnection();
+            statements = new StatementCache(connection);
+        }
+        return connection;
+    }
+
+    /** After a failed write: forgets the connection if it no longer works, so the next write opens a new one. */
+    private void dropIfBroken() {
+        try {
+            if (connection != null && !connection.isValid(1)) {
+                closeConnection();
+            }
+        } catch (SQLException e) {
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        statements.close();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // already unusable
+        }
+        connection = null;
+        statements = null;
     }
 
     private void run() {
@@ -108,7 +167,8 @@ final class SerialWriter implements AutoCloseable {
     }
 
     private void commit(List<Pending<?>> batch) {
-        try (Connection c = dataSource.getConnection()) {
+        try {
+            Connection c = open();
             c.setAutoCommit(false);
             try {
                 for (Pending<?> p : batch) {
@@ -124,6 +184,7 @@ final class SerialWriter implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             batch.forEach(p -> p.fail(e));
+            dropIfBroken();
         }
     }
 
@@ -131,6 +192,12 @@ final class SerialWriter implements AutoCloseable {
     public void close() {
         closed = true;
         thread.interrupt();
+        lock.lock();
+        try {
+            closeConnection();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A queued write: run inside the batch's transaction, its outcome published after the commit. */

@@ -137,4 +137,43 @@ class SerialWriterTest {
         }
         assertThat(ids()).hasSize(500);
     }
+
+    @Test
+    void writesRunOnOneKeptConnection() throws Exception {
+        Set<Connection> used = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 3; i++) {
+            int id = i;
+            writer.write(false, c -> {
+                used.add(c);
+                return insert(c, id, ConcurrentHashMap.newKeySet());
+            });
+        }
+        assertThat(used).hasSize(1);
+        assertThat(ids()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    void aBrokenConnectionIsReplacedForTheNextWrite() throws Exception {
+        Set<Connection> used = ConcurrentHashMap.newKeySet();
+        assertThatThrownBy(() -> writer.write(false, c -> {
+                    used.add(c);
+                    c.close();
+                    throw new SQLException("the connection broke");
+                }))
+                .hasMessageContaining("the connection broke");
+        writer.write(false, c -> {
+            used.add(c);
+            return insert(c, 7, ConcurrentHashMap.newKeySet());
+        });
+        assertThat(used).hasSize(2);
+        assertThat(ids()).containsExactly(7);
+    }
+
+    @Test
+    void writesAfterCloseFail() {
+        writer.close();
+        assertThatThrownBy(() -> writer.write(false, c -> insert(c, 1, ConcurrentHashMap.newKeySet())))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("closed");
+    }
 }
