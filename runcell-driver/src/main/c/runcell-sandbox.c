@@ -4,15 +4,18 @@
 //       Joins the cgroups, then execs ARGV (the bwrap holder), so the holder and everything under it are charged
 //       to the sandbox's cgroups while the Java server stays its direct parent.
 //
-//   runcell-sandbox exec PID UID CGDIRS [-e NAME=VALUE]... -- ARGV...
+//   runcell-sandbox exec PID UID CGDIRS [--oom-file=FILE] [-e NAME=VALUE]... -- ARGV...
 //       Joins the cgroups, enters the namespaces of PID (the sandbox's pid 1), forks, and runs ARGV as UID (gid = UID)
 //       with no capabilities, no_new_privs and a seccomp filter against nested user namespaces. The child's stdin is
 //       ours; its stdout/stderr are relayed onto our stdout as frames: 1 type byte + 4-byte big-endian length +
 //       payload. 'p' = child's host pid (decimal), then 'o'/'e' = stdout/stderr chunks, last 'x' =
-//       "status=<raw wait status> utime_us=<n> stime_us=<n>". Once the child has exited we drain what is readable
-//       and finish: background processes that keep the pipes open do not hold the execution open.
+//       "status=<raw wait status> utime_us=<n> stime_us=<n>[ oom_kills=<n>]". Once the child has exited we drain what
+//       is readable and finish: background processes that keep the pipes open do not hold the execution open.
+//       With --oom-file (the memory cgroup's memory.oom_control or memory.events), oom_kills is how many processes
+//       of the cgroup the OOM killer killed while the command ran (the file is opened before entering the
+//       namespaces and read with pread before and after each command).
 //
-//   runcell-sandbox exec PID UID CGDIRS --request-on-stdin
+//   runcell-sandbox exec PID UID CGDIRS [--oom-file=FILE] --request-on-stdin
 //       The same, but joins the cgroups and enters the namespaces first, then serves requests read from stdin, one
 //       at a time: a 4-byte big-endian length, then that many bytes of NUL-terminated tokens
 //       ["-s"] ["-e" "NAME=VALUE"]... "--" ARGV... Each command gets an empty stdin and ends with its 'x' frame; then
@@ -253,6 +256,21 @@ static void drop_bounding_set(void) {
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) die("drop bounding set");
 }
 
+// The "oom_kill N" count of a memory.oom_control / memory.events file, or -1 if unreadable (or no file: fd < 0).
+static long long read_oom_kills(int fd) {
+  if (fd < 0) return -1;
+  char buf[4096];
+  ssize_t n;
+  do n = pread(fd, buf, sizeof buf - 1, 0); while (n < 0 && errno == EINTR);
+  if (n <= 0) return -1;
+  buf[n] = 0;
+  for (char *line = buf; line; line = strchr(line, '\n')) {
+    if (*line == '\n') line++;
+    if (strncmp(line, "oom_kill ", 9) == 0) return atoll(line + 9);
+  }
+  return -1;
+}
+
 // Reads exactly len bytes from fd 0 (no stdio buffering: what follows belongs to the command). 0 on success.
 static int read_exact(char *buf, size_t len) {
   while (len > 0) {
@@ -293,7 +311,7 @@ static char **read_request(int *count) {
 
 // Runs one command (options "-e NAME=VALUE"... "--" ARGV...) with stdin_fd as its stdin, relays its output as
 // frames and ends with the 'x' frame. Exits the helper on any failure before the command runs.
-static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
+static void run_one(uid_t uid, int oom_fd, int nopts, char **opts, int stdin_fd) {
   char *env[MAX_ENV + 1];
   int env_count = 0;
   set_env(env, &env_count, "PATH=/usr/local/bin:/usr/bin:/bin");
@@ -312,6 +330,7 @@ static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
   if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) die("pipe2");
   // vfork: no copy of our page tables, and we resume only once the child has exec'd the command or failed, which
   // is when we need to know anyway (measured ~0.1-0.15 ms less per execution than fork() here).
+  long long oom_before = read_oom_kills(oom_fd);
   struct child_failure failure = {{0}};
   char **saved_environ = environ;
   pid_t c = vfork();
@@ -359,6 +378,9 @@ static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
   long long ut = (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
   long long stime = (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
   int dn = snprintf(done, sizeof done, "status=%d utime_us=%lld stime_us=%lld", st, ut, stime);
+  long long oom_after = read_oom_kills(oom_fd);
+  if (oom_before >= 0 && oom_after >= oom_before)
+    dn += snprintf(done + dn, sizeof done - (size_t)dn, " oom_kills=%lld", oom_after - oom_before);
   frame('x', done, (uint32_t)dn);
   close(cfd);
   for (int k = 0; k < 2; k++)
@@ -367,12 +389,19 @@ static void run_one(uid_t uid, int nopts, char **opts, int stdin_fd) {
 
 static int mode_exec(int argc, char **argv) {
   pid_t parent = getppid();
-  if (argc < 6) fail("usage: runcell-sandbox exec PID UID CGDIRS [-e NAME=VALUE]... -- ARGV...");
+  if (argc < 6) fail("usage: runcell-sandbox exec PID UID CGDIRS [--oom-file=FILE] [-e NAME=VALUE]... -- ARGV...");
   join_cgroups(argv[4]);  // first, so everything after (including the fork) is charged and limited
   die_with_parent(parent);
   pid_t target = (pid_t)atoi(argv[2]);
   long uid = atol(argv[3]);
   if (target <= 0 || uid <= 0) fail("PID and UID must be positive");
+  int first = 5, oom_fd = -1;
+  if (strncmp(argv[first], "--oom-file=", 11) == 0) {
+    // opened here: the path is the host's, not visible once we are in the sandbox's mount namespace
+    oom_fd = open(argv[first] + 11, O_RDONLY | O_CLOEXEC);
+    if (oom_fd < 0) die(argv[first] + 11);
+    first++;
+  }
 
   int pfd = (int)syscall(SYS_pidfd_open, target, 0);
   if (pfd < 0) die("pidfd_open (sandbox not running)");
@@ -381,8 +410,8 @@ static int mode_exec(int argc, char **argv) {
   close(pfd);
   drop_bounding_set();
 
-  if (!(argc == 6 && strcmp(argv[5], "--request-on-stdin") == 0)) {
-    run_one((uid_t)uid, argc - 5, argv + 5, 0);
+  if (!(argc == first + 1 && strcmp(argv[first], "--request-on-stdin") == 0)) {
+    run_one((uid_t)uid, oom_fd, argc - first, argv + first, 0);
     return 0;
   }
   // Requests until EOF. Forking from here keeps each command in our cgroups without another migration.
@@ -391,13 +420,13 @@ static int mode_exec(int argc, char **argv) {
     char **opts = read_request(&nopts);
     if (!opts) return 0;
     if (nopts > 0 && strcmp(opts[0], "-s") == 0) {
-      run_one((uid_t)uid, nopts - 1, opts + 1, 0);
+      run_one((uid_t)uid, oom_fd, nopts - 1, opts + 1, 0);
       return 0;
     }
     int empty[2];
     if (pipe2(empty, O_CLOEXEC) < 0) die("pipe2");
     close(empty[1]);
-    run_one((uid_t)uid, nopts, opts, empty[0]);
+    run_one((uid_t)uid, oom_fd, nopts, opts, empty[0]);
     close(empty[0]);
     free(opts[0]);  // the token buffer
 

@@ -32,8 +32,16 @@ sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
     /** Processes in any of the slot's directories. */
     Set<Long> procs(int n) throws IOException;
 
+    /**
+     * The flat-keyed file whose {@code oom_kill} line counts the processes of the slot the OOM killer has killed
+     * ({@code memory.oom_control} on v1, {@code memory.events} on v2). The exec helper reads it around each command.
+     */
+    Path oomKillsFile(int n);
+
     /** How many times the OOM killer has killed a process of the slot. */
-    long oomKills(int n) throws IOException;
+    default long oomKills(int n) throws IOException {
+        return readOomKills(oomKillsFile(n));
+    }
 
     /** Resets charges left by the previous user of an empty slot (page cache of its files). */
     void clearCharges(int n);

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 final class CgroupPool {
 
     /** One slot lent to a running sandbox. */
-    record Slot(int index, List<Path> dirs) {
+    record Slot(int index, List<Path> dirs, Path oomKillsFile) {
 
         /** The directories as the helper's comma-separated CGDIRS argument. */
         String joinArgument() {
@@ -50,7 +50,7 @@ final class CgroupPool {
             List<Path> dirs = cgroups.createSlot(index);
             drain(index);
             cgroups.applyLimits(index, memoryBytes, pidsMax, vcpus);
-            return new Slot(index, dirs);
+            return new Slot(index, dirs, cgroups.oomKillsFile(index));
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
                 free.add(index);

@@ -70,8 +70,8 @@ final class CgroupV1 implements CgroupHierarchy {
     }
 
     @Override
-    public long oomKills(int n) throws IOException {
-        return CgroupHierarchy.readOomKills(dirs(n).get(0).resolve("memory.oom_control"));
+    public Path oomKillsFile(int n) {
+        return dirs(n).get(0).resolve("memory.oom_control");
     }
 
     @Override

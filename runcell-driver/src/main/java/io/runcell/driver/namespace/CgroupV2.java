@@ -59,8 +59,8 @@ final class CgroupV2 implements CgroupHierarchy {
     }
 
     @Override
-    public long oomKills(int n) throws IOException {
-        return CgroupHierarchy.readOomKills(dir(n).resolve("memory.events"));
+    public Path oomKillsFile(int n) {
+        return dir(n).resolve("memory.events");
     }
 
     @Override

@@ -60,7 +60,6 @@ final class Execution implements ExecHandle {
     private volatile boolean commandReaped;
     // Written by start() before any thread that reads them is started.
     private Process process;
-    private long oomBefore;
     private ScheduledFuture<?> timeout;
     private Consumer<Process> reusable;
 
@@ -78,7 +77,8 @@ final class Execution implements ExecHandle {
                 "exec",
                 Long.toString(holder.initPid()),
                 Integer.toString(holder.spec().uid()),
-                holder.slot().joinArgument()));
+                holder.slot().joinArgument(),
+                "--oom-file=" + holder.slot().oomKillsFile()));
         for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
             env.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
@@ -100,6 +100,7 @@ final class Execution implements ExecHandle {
                 Long.toString(holder.initPid()),
                 Integer.toString(holder.spec().uid()),
                 holder.slot().joinArgument(),
+                "--oom-file=" + holder.slot().oomKillsFile(),
                 "--request-on-stdin");
     }
 
@@ -149,7 +150,6 @@ final class Execution implements ExecHandle {
      * {@code reusable} before {@link #completion()} completes.
      */
     void start(Process helper, ScheduledExecutorService timer, Consumer<Process> reusable) {
-        oomBefore = holder.oomKillsSeen();
         process = helper;
         this.reusable = reusable;
         timeout = timer.schedule(() -> requestKill(KillCause.TIMEOUT), request.timeoutMillis(), TimeUnit.MILLISECONDS);
@@ -300,7 +300,9 @@ final class Execution implements ExecHandle {
         if (exit.exited()) {
             return new ExecResult(exit.exitCode(), null, timedOut, killed, false, exit.cpuMicros(), null);
         }
-        boolean oom = exit.signal() == SIGKILL && cgroups.oomKills(holder.slot().index()) > oomBefore;
+        // counted by the helper around this command (another command of the sandbox running at the same time and
+        // killed by the OOM killer counts too: the cgroup cannot tell them apart)
+        boolean oom = exit.signal() == SIGKILL && exit.oomKills() > 0;
         return new ExecResult(null, exit.signal(), timedOut, killed, oom, exit.cpuMicros(), null);
     }
 

@@ -22,13 +22,17 @@ final class Frames {
         }
     }
 
-    /** The {@code x} frame: the raw wait status and the rusage CPU times of the command. */
-    record Exit(int status, long userMicros, long systemMicros) {
+    /**
+     * The {@code x} frame: the raw wait status, the rusage CPU times of the command, and how many processes of the
+     * sandbox's memory cgroup the OOM killer killed while it ran (0 if the helper could not tell).
+     */
+    record Exit(int status, long userMicros, long systemMicros, long oomKills) {
 
         static Exit parse(String text) {
             int status = 0;
             long user = 0;
             long system = 0;
+            long oomKills = 0;
             for (String field : text.trim().split(" ")) {
                 int eq = field.indexOf('=');
                 if (eq < 0) {
@@ -39,10 +43,11 @@ final class Frames {
                     case "status" -> status = Integer.parseInt(value);
                     case "utime_us" -> user = Long.parseLong(value);
                     case "stime_us" -> system = Long.parseLong(value);
+                    case "oom_kills" -> oomKills = Long.parseLong(value);
                     default -> {}
                 }
             }
-            return new Exit(status, user, system);
+            return new Exit(status, user, system, oomKills);
         }
 
         boolean exited() {

@@ -21,7 +21,6 @@ final class Holder {
     private final CgroupPool.Slot slot;
     private volatile boolean alive = true;
     // The slot's OOM-kill count as last read: after the sandbox started and after each execution ended.
-    private volatile long oomKillsSeen;
     // The helper waiting for this sandbox's next execution (see Execution.waitingCommand); guarded by this.
     private Process waiting;
     private boolean warming;
@@ -54,19 +53,6 @@ final class Holder {
 
     CgroupPool.Slot slot() {
         return slot;
-    }
-
-    /**
-     * The memory cgroup's OOM-kill count as read after the previous execution ended (or at start). An execution
-     * compares against it instead of reading the count when it starts: that read is a cgroup file on the critical
-     * path of every execution, and an OOM kill only matters for a command that then dies of SIGKILL.
-     */
-    long oomKillsSeen() {
-        return oomKillsSeen;
-    }
-
-    void oomKillsSeen(long count) {
-        oomKillsSeen = count;
     }
 
     boolean alive() {

@@ -155,9 +155,7 @@ public final class NamespaceDriver implements SandboxDriver {
                     ProcStat.read(process.pid()).map(ProcStat::startTime).orElse(0L),
                     initPid,
                     init.startTime());
-            Holder holder = new Holder(spec, process, initPid, init.startTime(), slot);
-            noteOomKills(holder);
-            return holder;
+            return new Holder(spec, process, initPid, init.startTime(), slot);
         } catch (IOException | RuntimeException e) {
             if (process != null) {
                 process.destroyForcibly();
@@ -339,26 +337,11 @@ public final class NamespaceDriver implements SandboxDriver {
             execution.start(waiting, timer, holder::giveBack);
             // Only afterwards, and only if the helper was not reusable: a cgroup v1 migration holds a global lock
             // that every fork() waits for, so a helper joining the cgroups now would delay this execution's fork.
-            execution.completion().whenComplete((result, failure) -> {
-                noteOomKills(holder);
-                warmUp(holder);
-            });
+            execution.completion().whenComplete((result, failure) -> warmUp(holder));
         } catch (IOException e) {
             throw new DriverException(Reason.FAILED, "could not start the exec helper: " + e.getMessage(), e);
         }
         return execution;
-    }
-
-    /** Reads the slot's OOM-kill count for the next execution to compare against (see {@link Holder#oomKillsSeen}). */
-    private void noteOomKills(Holder holder) {
-        try {
-            holder.oomKillsSeen(pool.cgroups().oomKills(holder.slot().index()));
-        } catch (IOException e) {
-            LOG.warn(
-                    "could not read the OOM-kill count of cgroup slot {}: {}",
-                    holder.slot().index(),
-                    e.getMessage());
-        }
     }
 
     /** Starts a helper waiting for the next execution of {@code holder}, unless one is waiting or starting. */

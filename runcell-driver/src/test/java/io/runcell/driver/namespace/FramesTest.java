@@ -44,6 +44,10 @@ class FramesTest {
         Frames.Exit killed = Frames.Exit.parse("status=9 utime_us=0 stime_us=0");
         assertThat(killed.exited()).isFalse();
         assertThat(killed.signal()).isEqualTo(9);
+        assertThat(killed.oomKills()).isZero();
+        assertThat(Frames.Exit.parse("status=9 utime_us=0 stime_us=0 oom_kills=2")
+                        .oomKills())
+                .isEqualTo(2);
     }
 
     @Test

@@ -45,6 +45,16 @@ class NamespaceLimitsTest {
     }
 
     @Test
+    void aSigkillAfterAnEarlierOomIsNotAnOom() throws Exception {
+        Output hog = fx.run("lim", "python3", "-c", "x = bytearray(1 << 30)");
+        assertThat(hog.result().oomKilled()).as(hog.toString()).isTrue();
+        // the cgroup's OOM count is now above zero: only a kill during this command may count
+        Output selfKilled = fx.run("lim", "bash", "-c", "kill -9 $$");
+        assertThat(selfKilled.result().signal()).as(selfKilled.toString()).isEqualTo(9);
+        assertThat(selfKilled.result().oomKilled()).isFalse();
+    }
+
+    @Test
     void forkBombStopsAtPidsMaxAndHostStaysResponsive() throws Exception {
         Collector sink = new Collector();
         ExecHandle bomb = fx.driver.exec(
