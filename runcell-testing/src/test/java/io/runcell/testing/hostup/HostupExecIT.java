@@ -158,6 +158,21 @@ class HostupExecIT {
     }
 
     @Test
+    void anAccountWithoutAPlanOfItsOwnGetsTheDefaultTimeLimitOf300Seconds() {
+        JsonNode keys = f.nativeApi.get("/runcell/v1/keys").json().get("data");
+        String account = keys.get(0).get("account_id").asText();
+        JsonNode acc = server.http()
+                .bearer(server.adminKey())
+                .get("/runcell/v1/accounts/" + account)
+                .json();
+        assertThat(acc.get("plan").asText()).isEqualTo("default");
+        // the limit Hostup exec enforces is this field of the account's plan (see the time-limit test above)
+        JsonNode plan = f.nativeApi.get("/runcell/v1/plans/default").json();
+        assertThat(plan.get("default_exec_timeout_seconds").asInt()).isEqualTo(300);
+        assertThat(plan.get("output_cap_bytes").asInt()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
     void execOnAStoppedVpsIsNotReadyAndDoesNotStartIt() {
         String stopped = f.newVps("{\"start\": false}");
         JsonNode probe = f.hostup.get("/api/v2/vps/" + stopped + "/agent/exec").json();
