@@ -11,11 +11,12 @@ public record Principal(String accountId, String keyId, Set<Scope> scopes, Strin
         scopes = Set.copyOf(scopes);
     }
 
+    /** Whether one of the key's scopes implies {@code scope} ({@link Scope#implies}). */
     public boolean has(Scope scope) {
-        return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
+        return scopes.stream().anyMatch(s -> s.implies(scope));
     }
 
-    /** Throws {@link ErrorCode#FORBIDDEN} unless the key has {@code scope} (or admin). */
+    /** Throws {@link ErrorCode#FORBIDDEN} unless one of the key's scopes implies {@code scope}. */
     public void require(Scope scope) {
         if (!has(scope)) {
             throw new RuncellException(ErrorCode.FORBIDDEN, "This API key lacks the " + scope.wire() + " scope.");

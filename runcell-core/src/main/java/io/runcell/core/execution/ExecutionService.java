@@ -147,7 +147,8 @@ public final class ExecutionService {
         int timeout = timeoutOf(command.timeoutSeconds(), plan);
         VaultService.Resolved secrets = resolveVaults(caller, command.vaultIds());
         policies.check(caller, sandboxId, command);
-        // The record loaded above, not a second read: one query less on every execution.
+        // The record loaded above, not a second read: one query less on every execution. A sandbox that cannot
+        // run the command is refused here, before an audit entry, a pid or a record is spent on it.
         Sandbox sandbox = command.autoStart() ? sandboxes.ensureRunning(owned) : sandboxes.requireRunning(owned);
         AtomicInteger running = runningPerAccount.computeIfAbsent(caller.accountId(), k -> new AtomicInteger());
         if (running.incrementAndGet() > plan.maxConcurrentExecutions()) {
@@ -156,6 +157,7 @@ public final class ExecutionService {
         }
         Execution record;
         try {
+            policies.admitted(caller, sandboxId, command);
             Instant now = clock.instant();
             record = new Execution(
                     ids.next(Ids.EXECUTION),

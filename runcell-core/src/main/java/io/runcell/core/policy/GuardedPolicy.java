@@ -10,7 +10,9 @@ import java.util.Optional;
 
 /**
  * The {@link PolicyProfile#GUARDED} rule set: anything runs except what a {@link BlockedCommands} rule hits, and
- * every decision, allowed or blocked, is appended to the {@link AuditLog} before the command can start.
+ * every decision, allowed or blocked, is appended to the {@link AuditLog} before the command can start. A blocked
+ * command is recorded when it is refused ({@link #check}); an allowed one once it is admitted ({@link #admitted}),
+ * so a command refused for another reason first (e.g. its sandbox is not running) leaves no "allowed" entry.
  *
  * <p>A command given as {@code [sh|bash, -c, TEXT]} is judged by its shell text; any other argv is judged both as
  * the argv itself and as the caller's display text. Thread-safe.
@@ -30,10 +32,15 @@ public final class GuardedPolicy implements CommandPolicy {
     @Override
     public void check(Principal caller, String sandboxId, ExecCommand command) {
         Optional<String> hit = judge(command);
-        audit.record(caller, sandboxId, PROFILE, hit.orElse(null), command.display());
         if (hit.isPresent()) {
+            audit.record(caller, sandboxId, PROFILE, hit.get(), command.display());
             throw RuncellException.of(ErrorCode.COMMAND_BLOCKED);
         }
+    }
+
+    @Override
+    public void admitted(Principal caller, String sandboxId, ExecCommand command) {
+        audit.record(caller, sandboxId, PROFILE, null, command.display());
     }
 
     private Optional<String> judge(ExecCommand command) {

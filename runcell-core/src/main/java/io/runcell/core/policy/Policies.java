@@ -21,11 +21,21 @@ public final class Policies {
         return this;
     }
 
+    /** {@link CommandPolicy#check} of the command's profile. */
     public void check(Principal caller, String sandboxId, ExecCommand command) {
+        policyOf(command).check(caller, sandboxId, command);
+    }
+
+    /** {@link CommandPolicy#admitted} of the command's profile: call right before the execution is recorded. */
+    public void admitted(Principal caller, String sandboxId, ExecCommand command) {
+        policyOf(command).admitted(caller, sandboxId, command);
+    }
+
+    private CommandPolicy policyOf(ExecCommand command) {
         CommandPolicy policy = byProfile.get(command.policy());
         if (policy == null) {
             throw new RuncellException(ErrorCode.COMMAND_NOT_ALLOWED, "No command policy is configured for this API.");
         }
-        policy.check(caller, sandboxId, command);
+        return policy;
     }
 }

@@ -251,15 +251,25 @@ public final class SandboxService {
         return requireRunning(owned(caller, id, Access.ACT));
     }
 
-    /** {@link #requireRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. */
+    /**
+     * {@link #requireRunning(Principal, String)} for a sandbox the caller has just loaded with {@link #owned}. A
+     * sandbox recorded running whose processes have died is recorded stopped and refused like any stopped one, so a
+     * caller never goes on to record work for it.
+     */
     public Sandbox requireRunning(Sandbox s) {
         String id = s.id();
         return switch (s.state()) {
             case RUNNING -> {
-                if (!driverOf(s).isRunning(s.id())) {
-                    yield locks.with(id, () -> markDead(load(id)));
+                if (driverOf(s).isRunning(id)) {
+                    yield s;
                 }
-                yield s;
+                locks.with(id, () -> {
+                    // another request may have restarted it meanwhile: only a record still running on dead
+                    // processes is marked
+                    Sandbox now = load(id);
+                    return now.state() == SandboxState.RUNNING && !driverOf(now).isRunning(id) ? markDead(now) : now;
+                });
+                throw new RuncellException(ErrorCode.SANDBOX_NOT_RUNNING, "The sandbox's processes have ended.");
             }
             case FAILED -> throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
             case PENDING, PROVISIONING, STOPPED, EXPIRED, UNKNOWN ->

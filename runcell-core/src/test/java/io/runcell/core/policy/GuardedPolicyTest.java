@@ -13,6 +13,7 @@ import io.runcell.core.execution.Execution;
 import io.runcell.core.fakes.CoreFixture;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRequest;
+import io.runcell.core.sandbox.SandboxState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,9 +74,27 @@ class GuardedPolicyTest {
         assertThatThrownBy(() -> core.executions.start(alice, stopped.id(), guarded("uptime")))
                 .extracting(e -> ((RuncellException) e).code())
                 .isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING);
-        assertThat(core.store.audit.rows)
-                .extracting(AuditEntry::decision)
-                .containsExactly(AuditEntry.Decision.BLOCKED, AuditEntry.Decision.ALLOWED);
+        // the refusal for the stopped sandbox came before the allowed decision would have been recorded
+        assertThat(core.store.audit.rows).extracting(AuditEntry::decision).containsExactly(AuditEntry.Decision.BLOCKED);
+    }
+
+    @Test
+    void aSandboxWhoseProcessesDiedIsRefusedBeforeAnythingIsRecorded() {
+        Sandbox s = core.sandboxes.create(alice, SandboxRequest.defaults(true));
+        assertThat(core.executions.start(alice, s.id(), guarded("true")).seq()).isEqualTo(1);
+        core.driver.running.remove(s.id());
+        assertThatThrownBy(() -> core.executions.start(alice, s.id(), guarded("uptime")))
+                .isInstanceOfSatisfying(RuncellException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_NOT_RUNNING);
+                    assertThat(e.detail()).isEqualTo("The sandbox's processes have ended.");
+                });
+        assertThat(core.store.audit.rows).extracting(AuditEntry::command).containsExactly("true");
+        assertThat(core.store.executions.rows).hasSize(1);
+        assertThat(core.driver.runs).hasSize(1);
+        assertThat(core.store.sandboxes.rows.get(s.id()).state()).isEqualTo(SandboxState.STOPPED);
+        core.sandboxes.start(alice, s.id());
+        assertThat(core.executions.start(alice, s.id(), guarded("uptime")).seq())
+                .isEqualTo(2);
     }
 
     @Test

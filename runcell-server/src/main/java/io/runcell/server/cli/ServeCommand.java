@@ -4,6 +4,7 @@ import io.runcell.core.account.AccountService;
 import io.runcell.server.RuncellServer;
 import io.runcell.server.ServerConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -72,7 +73,24 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = ServerConfig.defaults().withEnvironment(System.getenv());
+        ServerConfig config = config(System.getenv());
+        RuncellServer server = RuncellServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "runcell-shutdown"));
+        printWelcome(server, config);
+        stopped.await();
+        return 0;
+    }
+
+    /** The defaults, then {@code RUNCELL_*} variables of {@code env}, then the flags given: the last one wins. */
+    ServerConfig config(Map<String, String> env) {
+        ServerConfig config = ServerConfig.defaults().withEnvironment(env);
         if (port != null) config = config.withPort(port);
         if (bind != null) config = config.withBind(bind);
         if (dataDir != null) config = config.withDataDir(dataDir);
@@ -86,19 +104,7 @@ final class ServeCommand implements Callable<Integer> {
         if (advertiseUrl != null) config = config.withAdvertiseUrl(advertiseUrl);
         if (nodeCapacity != null) config = config.withNodeCapacity(nodeCapacity);
         if (drainSeconds != null) config = config.withDrainSeconds(drainSeconds);
-
-        RuncellServer server = RuncellServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            server.close();
-                            stopped.countDown();
-                        },
-                        "runcell-shutdown"));
-        printWelcome(server, config);
-        stopped.await();
-        return 0;
+        return config;
     }
 
     // The key goes to the terminal once, never to the log.

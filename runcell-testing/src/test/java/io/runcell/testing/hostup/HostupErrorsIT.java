@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,8 @@ class HostupErrorsIT {
     static TestServer server;
     static HostupFixture owner;
     static Http readOnly;
+    static HostupFixture writeOnly;
+    static Http noVmScope;
     static Http stranger;
     static String vps;
     static String execPath;
@@ -38,13 +41,29 @@ class HostupErrorsIT {
                         .equals("hostup-owner"))
                 .findFirst()
                 .orElseThrow();
-        String ro = admin.post(
-                        "/runcell/v1/accounts/" + ownerAccount + "/keys", "{\"name\":\"ro\",\"scopes\":[\"read:vm\"]}")
-                .json()
-                .get("key")
-                .asText();
-        readOnly = server.http().bearer(ro);
+        readOnly = server.http()
+                .bearer(ownerKey(ownerAccount, "[\"read:vm\"]").get("key").asText());
+        writeOnly = new HostupFixture(
+                server, ownerKey(ownerAccount, "[\"write:vm\"]").get("key").asText());
+        // The API refuses a key without scopes, so the only way to hold one is a row changed in the store (here
+        // before its first use, which the server would cache).
+        JsonNode none = ownerKey(ownerAccount, "[\"read:vm\"]");
+        assertThat(HostupFixture.sql(
+                        server.dataDir(),
+                        "UPDATE api_keys SET scopes = '' WHERE id = ?",
+                        none.get("id").asText()))
+                .isEqualTo(1);
+        noVmScope = server.http().bearer(none.get("key").asText());
         stranger = server.http().bearer(server.newAccountKey("hostup-stranger"));
+    }
+
+    /** A new key of the owner's account with {@code scopes} (a JSON array): its native record with the token. */
+    private static JsonNode ownerKey(String accountId, String scopes) {
+        Http.Response r = server.http()
+                .bearer(server.adminKey())
+                .post("/runcell/v1/accounts/" + accountId + "/keys", "{\"name\":\"k\",\"scopes\":" + scopes + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return r.json();
     }
 
     @AfterAll
@@ -119,6 +138,56 @@ class HostupErrorsIT {
         // scope is checked before the VPS is looked up, so a missing scope never hints at existence
         String foreign = "/api/v2/vps/vps_01hxa3b4c5d6e7f8g9h0j1k2m3/agent/exec";
         problem(readOnly.post(foreign, body("true")), 403, "forbidden", foreign);
+    }
+
+    @Test
+    void writeScopeAloneCoversTheWholeFlowBecauseItImpliesRead() {
+        Http.Response list = writeOnly.hostup.get("/api/v2/vps?limit=100");
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().get("data").findValuesAsText("id")).contains(vps);
+        Http.Response one = writeOnly.hostup.get("/api/v2/vps/" + vps);
+        assertThat(one.status()).as(one.body()).isEqualTo(200);
+        assertThat(one.json().get("data").get("id").asText()).isEqualTo(vps);
+        Http.Response probe = writeOnly.hostup.get(execPath);
+        assertThat(probe.status()).as(probe.body()).isEqualTo(200);
+        assertThat(probe.json().get("available").asBoolean()).isTrue();
+
+        JsonNode done = writeOnly.run(vps, "echo written");
+        assertThat(done.get("exitCode").asInt()).isZero();
+        assertThat(done.get("stdout").asText()).isEqualTo("written\n");
+
+        String box = owner.newVps("{\"start\": false}");
+        assertThat(writeOnly.act(box, "start").get("status").asText()).isEqualTo("succeeded");
+        assertThat(writeOnly.run(box, "echo started").get("stdout").asText()).isEqualTo("started\n");
+    }
+
+    @Test
+    void aKeyWithNeitherVmScopeIsForbiddenToReadToo403() {
+        String box = owner.newVps("{\"start\": false}");
+        Http.Response act = owner.hostup.post("/api/v2/vps/" + box + "/actions/stop", "");
+        assertThat(act.status()).as(act.body()).isEqualTo(202);
+        String operation = act.json().get("operation").get("pollUrl").asText();
+        String boxExec = "/api/v2/vps/" + box + "/agent/exec";
+        for (String path : List.of("/api/v2/vps", "/api/v2/vps/" + box, boxExec, operation)) {
+            JsonNode p = problem(noVmScope.get(path), 403, "forbidden", path);
+            assertThat(p.get("detail").asText()).as(path).isEqualTo("This API key lacks the read:vm scope.");
+        }
+        String start = "/api/v2/vps/" + box + "/actions/start";
+        List<JsonNode> writes = List.of(
+                problem(noVmScope.post(boxExec, body("true")), 403, "forbidden", boxExec),
+                problem(noVmScope.get(boxExec + "?pid=1"), 403, "forbidden", boxExec),
+                problem(noVmScope.post(start, ""), 403, "forbidden", start));
+        assertThat(writes)
+                .extracting(p -> p.get("detail").asText())
+                .containsOnly("This API key lacks the write:vm scope.");
+        // nothing was started on its behalf
+        assertThat(owner.hostup
+                        .get("/api/v2/vps/" + box)
+                        .json()
+                        .get("data")
+                        .get("powerState")
+                        .asText())
+                .isEqualTo("stopped");
     }
 
     @Test

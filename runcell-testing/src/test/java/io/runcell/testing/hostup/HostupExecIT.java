@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.runcell.core.plan.Plan;
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
+import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,6 +158,21 @@ class HostupExecIT {
     }
 
     @Test
+    void anAccountWithoutAPlanOfItsOwnGetsTheDefaultTimeLimitOf300Seconds() {
+        JsonNode keys = f.nativeApi.get("/runcell/v1/keys").json().get("data");
+        String account = keys.get(0).get("account_id").asText();
+        JsonNode acc = server.http()
+                .bearer(server.adminKey())
+                .get("/runcell/v1/accounts/" + account)
+                .json();
+        assertThat(acc.get("plan").asText()).isEqualTo("default");
+        // the limit Hostup exec enforces is this field of the account's plan (see the time-limit test above)
+        JsonNode plan = f.nativeApi.get("/runcell/v1/plans/default").json();
+        assertThat(plan.get("default_exec_timeout_seconds").asInt()).isEqualTo(300);
+        assertThat(plan.get("output_cap_bytes").asInt()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
     void execOnAStoppedVpsIsNotReadyAndDoesNotStartIt() {
         String stopped = f.newVps("{\"start\": false}");
         JsonNode probe = f.hostup.get("/api/v2/vps/" + stopped + "/agent/exec").json();
@@ -172,6 +188,51 @@ class HostupExecIT {
                         .get("powerState")
                         .asText())
                 .isEqualTo("stopped");
+    }
+
+    @Test
+    void execOnAVpsWhoseProcessesDiedIsNotReadyAndSpendsNothing() throws Exception {
+        String box = f.newVps();
+        String sandbox = HostupFixture.sandboxId(box);
+        assertThat(f.exec(box, "true")).endsWith("?pid=1");
+        killSandboxProcesses(sandbox);
+        String path = "/api/v2/vps/" + box + "/agent/exec";
+        // the record still says running; the probe looks at the processes
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> !f.hostup.get(path).json().get("vmRunning").asBoolean());
+
+        JsonNode p = problem(f.hostup.post(path, "{\"command\":\"echo after\"}"), 409, "vps_not_ready", path);
+        assertThat(p.get("detail").asText()).isEqualTo("The VPS is not running or its guest agent is not available.");
+        assertThat(f.hostup.get(path).json())
+                .isEqualTo(Http.JSON
+                        .createObjectNode()
+                        .put("available", false)
+                        .put("reason", "The machine is stopped.")
+                        .put("vmRunning", false));
+        JsonNode audit = server.http()
+                .bearer(server.adminKey())
+                .get("/runcell/v1/audit?sandbox_id=" + sandbox)
+                .json();
+        assertThat(audit.get("data").findValuesAsText("command")).containsExactly("true");
+
+        assertThat(f.act(box, "restart").get("status").asText()).isEqualTo("succeeded");
+        // the refused attempt took no pid
+        String poll = f.exec(box, "echo after");
+        assertThat(poll).endsWith("?pid=2");
+        assertThat(f.pollUntilExited(poll).get("stdout").asText()).isEqualTo("after\n");
+    }
+
+    /** SIGKILLs the sandbox's pid 1 and its outer bubblewrap, as recorded in the backend's pid file. */
+    private static void killSandboxProcesses(String sandboxId) throws Exception {
+        String[] fields = Files.readString(
+                        server.dataDir().resolve("namespace").resolve("state").resolve(sandboxId + ".pid"))
+                .strip()
+                .split(" ");
+        ProcessHandle init = ProcessHandle.of(Long.parseLong(fields[2])).orElseThrow();
+        assertThat(init.destroyForcibly()).as("SIGKILL of the sandbox's pid 1").isTrue();
+        // bubblewrap may already have exited with its child
+        ProcessHandle.of(Long.parseLong(fields[0])).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     @Test

@@ -6,20 +6,32 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Shortcuts for the Hostup integration tests: sandboxes come from the native API, everything else is Hostup. */
-final class HostupFixture {
+/**
+ * Shortcuts for the Hostup integration tests: sandboxes come from the native API, everything else is Hostup.
+ * Public only for {@link #problem}, which the cross-dialect tests use too.
+ */
+public final class HostupFixture {
 
-    final TestServer server;
     final Http hostup;
     final Http nativeApi;
 
     HostupFixture(TestServer server, String key) {
-        this.server = server;
-        this.hostup = server.http().bearer(key);
-        this.nativeApi = server.http().bearer(key);
+        this(server.http(), key);
+    }
+
+    /** For a server of any kind (in this JVM or forked) reached through {@code base}. */
+    HostupFixture(Http base, String key) {
+        this.hostup = base.bearer(key);
+        this.nativeApi = base.bearer(key);
     }
 
     /** A new running sandbox of this key's account, as its VPS id. */
@@ -64,8 +76,47 @@ final class HostupFixture {
         return pollUntilExited(exec(vps, command));
     }
 
+    /** POST a power action, expecting 202, and poll its operation until it ends; returns the final operation. */
+    JsonNode act(String vps, String action) {
+        Http.Response r = hostup.post("/api/v2/vps/" + vps + "/actions/" + action, "");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        String pollUrl = r.json().get("operation").get("pollUrl").asText();
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Http.Response p = hostup.get(pollUrl);
+                    assertThat(p.status()).as(p.body()).isEqualTo(200);
+                    last[0] = p.json().get("operation");
+                    String status = last[0].get("status").asText();
+                    return status.equals("succeeded") || status.equals("failed");
+                });
+        return last[0];
+    }
+
+    /**
+     * Runs one statement on the SQLite file of the server with data dir {@code dataDir}, beside the server's own
+     * connections, as an operator with the sqlite3 shell would: for the states the API never produces (a key
+     * without scopes, a store that fails).
+     */
+    static int sql(Path dataDir, String statement, Object... params) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("runcell.db"))) {
+            try (Statement pragma = c.createStatement()) {
+                pragma.execute("PRAGMA busy_timeout = 10000");
+            }
+            try (PreparedStatement st = c.prepareStatement(statement)) {
+                for (int i = 0; i < params.length; i++) {
+                    st.setObject(i + 1, params[i]);
+                }
+                return st.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run " + statement, e);
+        }
+    }
+
     /** Asserts a Hostup RFC 7807 problem with every required member; returns its body. */
-    static JsonNode problem(Http.Response r, int status, String code, String path) {
+    public static JsonNode problem(Http.Response r, int status, String code, String path) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.header("content-type")).startsWith("application/problem+json");
         JsonNode p = r.json();

@@ -2,8 +2,10 @@ package io.runcell.testing.plans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
+import io.runcell.testing.hostup.HostupFixture;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +74,22 @@ class DialectRateLimitIT {
         assertThat(Long.parseLong(r.header("x-ratelimit-limit"))).isPositive();
         assertThat(r.header("x-ratelimit-remaining")).isEqualTo("0");
         assertThat(r.header("x-ratelimit-reset")).isNotNull();
+    }
+
+    @Test
+    void hostupExecAnswersACompleteProblemWithRateLimitHeaders() {
+        String path = "/api/v2/vps/vps_" + sandbox.substring("sbx_".length()) + "/agent/exec";
+        Http.Response r = until429(() -> free.post(path, "{\"command\":\"true\"}"));
+        JsonNode p = HostupFixture.problem(r, 429, "rate_limited", path);
+        assertThat(p.get("title").asText()).isEqualTo("Too many requests");
+        // the free plan's exec class: 2 per second, a bucket of 2 that refills within a second
+        assertThat(p.get("detail").asText())
+                .isEqualTo("Rate limit of 2 exec requests per second exceeded; retry in 1 s.");
+        assertThat(p.has("errors")).isFalse();
+        assertThat(r.header("retry-after")).isEqualTo("1");
+        assertThat(r.header("x-ratelimit-limit")).isEqualTo("2");
+        assertThat(r.header("x-ratelimit-remaining")).isEqualTo("0");
+        assertThat(r.header("x-ratelimit-reset")).isEqualTo("1");
     }
 
     @Test
