@@ -251,4 +251,56 @@ class VastExecuteIT {
         Http.Response r = b.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls\"}");
         error(r, 403, "blacklisted", null);
     }
+
+    @Test
+    void aPlansOwnAllowlistDecidesWhatItsAccountsMayExecute() {
+        Http admin = server.http().bearer(server.adminKey());
+        for (String plan : new String[] {
+            "{\"name\":\"vast-cat\",\"command_allowlist\":[\"cat\"]}",
+            // exactly the default programs, on a server whose --command-allowlist adds sleep
+            "{\"name\":\"vast-strict\",\"command_allowlist\":[\"ls\",\"rm\",\"du\"]}"
+        }) {
+            Http.Response created = admin.post("/runcell/v1/plans", plan);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
+        Http cat = onPlan(admin, "vast-cat");
+        long catInstance = VastFixture.create(cat, "cat");
+        Http.Response r =
+                cat.put("/api/v0/instances/command/" + catInstance + "/", "{\"command\":\"cat /etc/nsswitch.conf\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(resultOf(r.json())).isEqualTo("passwd: files\ngroup: files\nhosts: files dns\n");
+        error(
+                cat.put("/api/v0/instances/command/" + catInstance + "/", "{\"command\":\"ls\"}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
+
+        Http strict = onPlan(admin, "vast-strict");
+        long strictInstance = VastFixture.create(strict, "strict");
+        error(
+                strict.put("/api/v0/instances/command/" + strictInstance + "/", "{\"command\":\"sleep 0\"}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
+        assertThat(strict.put("/api/v0/instances/command/" + strictInstance + "/", "{\"command\":\"ls\"}")
+                        .status())
+                .isEqualTo(200);
+        // the default plan names no list and follows the server's, which allows sleep
+        assertThat(execute(instance, "sleep 0").status()).isEqualTo(200);
+    }
+
+    /** A new account on {@code plan}, as an HTTP client with its key. */
+    private static Http onPlan(Http admin, String plan) {
+        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"on-" + plan + "\",\"plan\":\"" + plan + "\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post(
+                        "/runcell/v1/accounts/" + id + "/keys",
+                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
+        return server.http().bearer(key);
+    }
 }
