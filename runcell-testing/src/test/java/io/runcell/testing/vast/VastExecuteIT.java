@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 /** Every row of seed 000 (execute) and the result_url it hands out. */
 class VastExecuteIT {
 
+    static final String BAD_ID = "Invalid instance id given.";
+    static final String UNUSABLE = "The instance is not in a usable state.";
+
     static TestServer server;
     static Http user;
     static String key;
@@ -186,14 +189,14 @@ class VastExecuteIT {
 
     @Test
     void unknownOrForeignInstanceIsInvalidContainerId() {
-        error(execute(999_999, "ls"), 400, "invalid_container_id", null);
-        error(user.put("/api/v0/instances/command/abc/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", null);
+        error(execute(999_999, "ls"), 400, "invalid_container_id", BAD_ID);
+        error(user.put("/api/v0/instances/command/abc/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", BAD_ID);
         Http other = server.http().bearer(VastFixture.account(server, "vast-exec-other")[1]);
         error(
                 other.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
                 400,
                 "invalid_container_id",
-                null);
+                BAD_ID);
     }
 
     @Test
@@ -202,7 +205,7 @@ class VastExecuteIT {
         assertThat(user.put("/api/v0/instances/" + stopped + "/", "{\"state\":\"stopped\"}")
                         .status())
                 .isEqualTo(200);
-        error(execute(stopped, "ls"), 400, "invalid_container", null);
+        error(execute(stopped, "ls"), 400, "invalid_container", UNUSABLE);
 
         long failed = VastFixture.create(user, "failed");
         assertThat(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"stopped\"}")
@@ -210,13 +213,17 @@ class VastExecuteIT {
                 .isEqualTo(200);
         VastFixture.markFailed(server, failed);
         assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
-        error(execute(failed, "ls"), 400, "invalid_container", null);
-        error(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"running\"}"), 400, "invalid_state", null);
+        error(execute(failed, "ls"), 400, "invalid_container", UNUSABLE);
+        error(
+                user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"running\"}"),
+                400,
+                "invalid_state",
+                "The instance failed and cannot be started again.");
         assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
 
         long destroyed = VastFixture.create(user, "destroyed");
         assertThat(user.delete("/api/v0/instances/" + destroyed + "/").status()).isEqualTo(200);
-        error(execute(destroyed, "ls"), 400, "invalid_container_id", null);
+        error(execute(destroyed, "ls"), 400, "invalid_container_id", BAD_ID);
     }
 
     @Test
@@ -249,7 +256,40 @@ class VastExecuteIT {
                 .bearer(server.adminKey())
                 .put("/runcell/v1/accounts/" + blocked[0] + "/blocked", "{\"blocked\":true}");
         Http.Response r = b.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls\"}");
-        error(r, 403, "blacklisted", null);
+        error(r, 403, "blacklisted", "This account is blacklisted.");
+        error(
+                b.put("/api/v0/instances/" + id + "/", "{\"label\":\"x\"}"),
+                403,
+                "blacklisted",
+                "This account is blacklisted.");
+    }
+
+    @Test
+    void executeWithoutTheTrailingSlashRuns() {
+        Http.Response r = user.put("/api/v0/instances/command/" + instance, "{\"command\":\"ls -a /workspace\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(resultOf(r.json())).isEqualTo(".\n..\n");
+    }
+
+    @Test
+    void aConfiguredPublicUrlIsTheBaseOfResultUrl() {
+        try (TestServer proxied = TestServer.start(c -> c.withPublicUrl("https://runcell.example.com/"))) {
+            Http http = proxied.http().bearer(VastFixture.account(proxied, "vast-public")[1]);
+            long id = VastFixture.create(http, "pub");
+            Http.Response r = http.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls -a /workspace\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String url = r.json().get("result_url").asText();
+            assertThat(url)
+                    .matches(
+                            "https://runcell\\.example\\.com/api/v0/results/exe_[0-9a-z]{26}\\.\\d+\\.[A-Za-z0-9_-]{43}");
+            // the path behind the public base is served by this server
+            String path = url.substring("https://runcell.example.com".length());
+            Http anonymous = new Http(proxied.url());
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> anonymous.get(path).status() == 200);
+            assertThat(anonymous.get(path).body()).isEqualTo(".\n..\n");
+        }
     }
 
     @Test
