@@ -154,7 +154,8 @@ public final class RuncellServer implements AutoCloseable {
                     ids,
                     clock,
                     Executors.newThreadPerTaskExecutor(
-                            Thread.ofVirtual().name("runcell-power-", 0).factory()));
+                            Thread.ofVirtual().name("runcell-power-", 0).factory()),
+                    rates);
             this.engine = new Engine(
                     new Authenticator(keys, accounts),
                     accountService,

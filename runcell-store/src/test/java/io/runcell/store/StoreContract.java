@@ -104,6 +104,28 @@ public abstract class StoreContract {
         assertThat(db.plans().list())
                 .extracting(Plan::name)
                 .containsExactly("default", "free", "pro", "team", "unlimited");
+        // an explicit list equal to the server's default stays explicit (null is "the server's allowlist")
+        Plan strict = new Plan(
+                "team",
+                20,
+                8,
+                120,
+                1200,
+                512,
+                2048,
+                2,
+                4,
+                128,
+                256,
+                60,
+                120,
+                4096,
+                0,
+                0,
+                0,
+                java.util.List.of("ls", "rm", "du"));
+        db.plans().upsert(strict);
+        assertThat(db.plans().find("team").orElseThrow().commandAllowlist()).containsExactly("ls", "rm", "du");
     }
 
     @Test
@@ -113,7 +135,8 @@ public abstract class StoreContract {
         assertThat(free.manageRatePerSecond()).isEqualTo(1.0);
         assertThat(free.readRatePerSecond()).isEqualTo(5.0);
         assertThat(free.maxSandboxes()).isEqualTo(2);
-        assertThat(free.commandAllowlist()).containsExactly("ls", "rm", "du");
+        // V10: the seeded plans follow the server's configured allowlist
+        assertThat(free.commandAllowlist()).isNull();
         Plan unlimited = db.plans().find("unlimited").orElseThrow();
         assertThat(unlimited.execRatePerSecond()).isZero();
         assertThat(unlimited.maxSandboxes()).isEqualTo(100000);

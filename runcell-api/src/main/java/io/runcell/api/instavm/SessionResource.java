@@ -73,7 +73,10 @@ final class SessionResource {
     /** Totals over the session's most recent {@value ExecutionService#MAX_LIST} executions. */
     private void usage(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req, null);
-        Sandbox s = session(p, req);
+        // one read: the listing is charged, so the session is looked up without a second token
+        Sandbox s = engine.sandboxes()
+                .ownedIncludingDestroyed(
+                        p, InstaVmApi.sandboxId(req.path().pathParameters().get("id")));
         List<Execution> executions = engine.executions().list(p, s.id(), ExecutionService.MAX_LIST);
         long cpuMillis = 0;
         long wallMillis = 0;

@@ -129,8 +129,11 @@ final class NativeJson {
         o.put("exec_rate_per_second", p.execRatePerSecond());
         o.put("manage_rate_per_second", p.manageRatePerSecond());
         o.put("read_rate_per_second", p.readRatePerSecond());
-        var allow = o.putArray("command_allowlist");
-        p.commandAllowlist().forEach(allow::add);
+        if (p.commandAllowlist() == null) {
+            o.putNull("command_allowlist"); // the server's configured allowlist
+        } else {
+            p.commandAllowlist().forEach(o.putArray("command_allowlist")::add);
+        }
         return o;
     }
 

@@ -94,7 +94,8 @@ final class PlanResource {
                 number(f, "exec_rate_per_second", b.execRatePerSecond()),
                 number(f, "manage_rate_per_second", b.manageRatePerSecond()),
                 number(f, "read_rate_per_second", b.readRatePerSecond()),
-                f.present("command_allowlist") ? f.stringList("command_allowlist") : b.commandAllowlist());
+                // an explicit null goes back to the server's allowlist
+                f.node().has("command_allowlist") ? f.stringList("command_allowlist") : b.commandAllowlist());
     }
 
     private static int integer(Fields f, String name, int fallback) {

@@ -65,10 +65,13 @@ public final class VastApi implements HttpService {
         return engine.authenticator().authenticate(token);
     }
 
-    /** The caller's instance {@code id} (a sandbox number); anything else is not found. */
+    /**
+     * The caller's instance {@code id} (a sandbox number); anything else is not found. Not charged: the core
+     * operation it is handed to charges the call's own endpoint class, so a call costs one token.
+     */
     Sandbox instance(Principal caller, ServerRequest req) {
         return engine.sandboxes()
-                .getByNumber(caller, instanceId(req.path().pathParameters().get("id")));
+                .ownedByNumber(caller, instanceId(req.path().pathParameters().get("id")));
     }
 
     static long instanceId(String text) {

@@ -20,6 +20,7 @@ final class VastErrors implements ErrorMapper {
 
     static final int INVALID_JSON_STATUS = 483;
     static final String INVALID_COMMAND = "Invalid command given.";
+    static final String FAILED_INSTANCE = "The instance failed and cannot be started again.";
 
     @Override
     public void render(ServerRequest req, ServerResponse res, RuncellException e) {
@@ -49,6 +50,8 @@ final class VastErrors implements ErrorMapper {
             case SANDBOX_FAILED, SANDBOX_NOT_RUNNING, SANDBOX_DESTROYED, INVALID_STATE -> {
                 if (execute) {
                     send(res, 400, "invalid_container", "The instance is not in a usable state.");
+                } else if (code == ErrorCode.SANDBOX_FAILED) {
+                    send(res, 400, "invalid_state", FAILED_INSTANCE);
                 } else {
                     send(res, 400, "invalid_state", detail(e));
                 }

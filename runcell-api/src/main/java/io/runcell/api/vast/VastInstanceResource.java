@@ -16,6 +16,7 @@ import io.runcell.core.account.Principal;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
 import io.runcell.core.sandbox.Sandbox;
+import io.runcell.core.sandbox.SandboxChange;
 import io.runcell.core.sandbox.SandboxRequest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class VastInstanceResource {
         Principal p = api.principal(req);
         Instant now = engine.clock().instant();
         ArrayNode rows = Json.array();
-        VastListing.all(engine, p).forEach(s -> rows.add(VastJson.instance(s, now)));
+        engine.sandboxes().listAll(p).forEach(s -> rows.add(VastJson.instance(s, now)));
         Json.send(res, Status.OK_200, Json.object().set("instances", rows));
     }
 
@@ -89,7 +90,7 @@ final class VastInstanceResource {
         Principal p = api.principal(req);
         Instant now = engine.clock().instant();
         Map<String, ObjectNode> combos = new LinkedHashMap<>();
-        for (Sandbox s : VastListing.all(engine, p)) {
+        for (Sandbox s : engine.sandboxes().listAll(p)) {
             ObjectNode row = VastJson.instance(s, now);
             ObjectNode combo = Json.object();
             for (String col : new String[] {"actual_status", "verification", "gpu_name"}) {
@@ -104,7 +105,8 @@ final class VastInstanceResource {
 
     private void show(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        Sandbox s = api.instance(p, req);
+        Sandbox s = engine.sandboxes()
+                .getByNumber(p, VastApi.instanceId(req.path().pathParameters().get("id")));
         Json.send(
                 res,
                 Status.OK_200,
@@ -114,33 +116,36 @@ final class VastInstanceResource {
 
     private void manage(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
-        Change change = Change.parse(Fields.of(Bodies.json(req)));
+        SandboxChange change = parseChange(Fields.of(Bodies.json(req)));
         Sandbox s = api.instance(p, req);
-        apply(p, s, change);
+        engine.sandboxes().change(p, List.of(s.id()), change);
         Json.send(res, Status.OK_200, Json.object().put("success", true));
     }
 
-    /** {@code vastai start|stop instances A B ...}: {@code {"state": ..., "ids": [...]}}; all ids are checked first. */
+    /**
+     * {@code vastai start|stop instances A B ...}: {@code {"state": ..., "ids": [...]}}. One call for the core, which
+     * checks every id before it changes any.
+     */
     private void manageMany(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
         Fields f = Fields.of(Bodies.json(req));
-        Change change = Change.parse(f);
+        SandboxChange change = parseChange(f);
         JsonNode ids = f.node().get("ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
             throw RuncellException.invalid(
                     FieldError.of("ids", FieldError.Kind.MISSING, "ids must be a non-empty list of instance ids"));
         }
-        List<Sandbox> targets = new ArrayList<>();
+        List<String> targets = new ArrayList<>();
         for (JsonNode id : ids) {
             if (!id.canConvertToLong() && !id.isTextual()) {
                 throw RuncellException.invalid(
                         FieldError.of("ids", FieldError.Kind.INVALID_TYPE, "ids must be integers"));
             }
-            targets.add(engine.sandboxes().getByNumber(p, VastApi.instanceId(id.asText())));
+            targets.add(engine.sandboxes()
+                    .ownedByNumber(p, VastApi.instanceId(id.asText()))
+                    .id());
         }
-        for (Sandbox s : targets) {
-            apply(p, s, change);
-        }
+        engine.sandboxes().change(p, targets, change);
         Json.send(res, Status.OK_200, Json.object().put("success", true));
     }
 
@@ -151,32 +156,25 @@ final class VastInstanceResource {
         Json.send(res, Status.OK_200, Json.object().put("success", true));
     }
 
-    private void apply(Principal p, Sandbox s, Change change) {
-        if (change.label() != null) {
-            engine.sandboxes().setLabel(p, s.id(), change.label());
+    /** A manage-instance body: {@code state} (stopped|running) and/or {@code label} (≤1024, checked by the core). */
+    static SandboxChange parseChange(Fields f) {
+        String state = f.string("state");
+        String label = f.string("label");
+        if (state == null && label == null) {
+            throw RuncellException.invalid(
+                    FieldError.of("state", FieldError.Kind.MISSING, "Provide at least one of state or label."));
         }
-        if ("running".equals(change.state())) {
-            engine.sandboxes().start(p, s.id());
-        } else if ("stopped".equals(change.state())) {
-            engine.sandboxes().stop(p, s.id());
+        SandboxChange.Power power = null;
+        if (state != null) {
+            power = switch (state) {
+                case "running" -> SandboxChange.Power.RUNNING;
+                case "stopped" -> SandboxChange.Power.STOPPED;
+                default ->
+                    throw RuncellException.invalid(FieldError.of(
+                            "state", FieldError.Kind.INVALID_VALUE, "state must be one of: stopped, running"));
+            };
         }
-    }
-
-    /** A manage-instance body: {@code state} (stopped|running) and/or {@code label} (≤1024). */
-    record Change(String state, String label) {
-        static Change parse(Fields f) {
-            String state = f.string("state");
-            String label = f.string("label");
-            if (state == null && label == null) {
-                throw RuncellException.invalid(
-                        FieldError.of("state", FieldError.Kind.MISSING, "Provide at least one of state or label."));
-            }
-            if (state != null && !state.equals("stopped") && !state.equals("running")) {
-                throw RuncellException.invalid(FieldError.of(
-                        "state", FieldError.Kind.INVALID_VALUE, "state must be one of: stopped, running"));
-            }
-            return new Change(state, label);
-        }
+        return new SandboxChange(label, power);
     }
 
     private static JsonNode textNode(String text) {

@@ -14,7 +14,6 @@ import io.runcell.core.account.Principal;
 import io.runcell.core.error.FieldError;
 import io.runcell.core.error.RuncellException;
 import io.runcell.core.sandbox.Sandbox;
-import io.runcell.core.sandbox.SandboxService;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,21 +46,6 @@ final class VastListing {
         VastApi.both(rules, "GET", "/instances", guard.wrap(this::list));
     }
 
-    /** Every instance of the caller (not destroyed), in creation order. */
-    static List<Sandbox> all(Engine engine, Principal p) {
-        List<Sandbox> out = new ArrayList<>();
-        String after = null;
-        while (true) {
-            List<Sandbox> page = engine.sandboxes().list(p, after, SandboxService.MAX_PAGE);
-            out.addAll(page);
-            if (page.size() < SandboxService.MAX_PAGE) {
-                out.sort(java.util.Comparator.comparingLong(Sandbox::number));
-                return out;
-            }
-            after = page.get(page.size() - 1).id();
-        }
-    }
-
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = api.principal(req);
         JsonNode filters = jsonParam(req, "select_filters");
@@ -74,7 +58,7 @@ final class VastListing {
                 .orElse(0L);
         Instant now = engine.clock().instant();
         List<ObjectNode> matching = new ArrayList<>();
-        for (Sandbox s : all(engine, p)) {
+        for (Sandbox s : engine.sandboxes().listAll(p)) {
             ObjectNode row = VastJson.instance(s, now);
             if (matches(row, filters)) {
                 matching.add(row);

@@ -14,6 +14,8 @@ class VastErrorsTest {
         assertThat(VastErrors.formatSeconds(1.5)).isEqualTo("1.5");
         assertThat(VastErrors.formatSeconds(0.5)).isEqualTo("0.5");
         assertThat(VastErrors.formatSeconds(1.0 / 3)).isEqualTo("0.333");
+        // a plan's rate of 2/3 per second, as JSON carries it, prints as Vast's execute threshold
+        assertThat(VastErrors.formatSeconds(1.0 / 0.6666666666666666)).isEqualTo("1.5");
     }
 
     @Test
@@ -21,6 +23,7 @@ class VastErrorsTest {
         assertThat(VastJson.actualStatus(SandboxState.FAILED)).isEqualTo("exited");
         assertThat(VastJson.actualStatus(SandboxState.PROVISIONING)).isEqualTo("loading");
         assertThat(VastJson.actualStatus(SandboxState.EXPIRED)).isEqualTo("stopped");
+        assertThat(VastJson.actualStatus(SandboxState.UNKNOWN)).isEqualTo("offline");
     }
 
     @Test

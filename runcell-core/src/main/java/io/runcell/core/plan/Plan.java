@@ -10,7 +10,8 @@ import java.util.List;
  * @param execRatePerSecond        execution starts per second per account (0 = unlimited)
  * @param manageRatePerSecond      sandbox create/start/stop/destroy/label calls per second (0 = unlimited)
  * @param readRatePerSecond        reads (get/list) per second (0 = unlimited)
- * @param commandAllowlist         the programs the allowlist policy (Vast's execute) lets this plan run
+ * @param commandAllowlist         the programs the allowlist policy (Vast's execute) lets this plan run; null: the
+ *                                 server's configured allowlist ({@code --command-allowlist}, default ls, rm, du)
  */
 public record Plan(
         String name,
@@ -32,14 +33,11 @@ public record Plan(
         double readRatePerSecond,
         List<String> commandAllowlist) {
 
-    /** The allowlist of a plan that does not name one (Vast's documented execute commands). */
-    public static final List<String> DEFAULT_COMMAND_ALLOWLIST = List.of("ls", "rm", "du");
-
     public Plan {
-        commandAllowlist = commandAllowlist == null ? DEFAULT_COMMAND_ALLOWLIST : List.copyOf(commandAllowlist);
+        commandAllowlist = commandAllowlist == null ? null : List.copyOf(commandAllowlist);
     }
 
-    /** The limits without rates (unlimited) and with the default allowlist; kept for older call sites. */
+    /** The limits without rates (unlimited), following the server's allowlist; kept for older call sites. */
     public Plan(
             String name,
             int maxSandboxes,
@@ -73,7 +71,7 @@ public record Plan(
                 0,
                 0,
                 0,
-                DEFAULT_COMMAND_ALLOWLIST);
+                null);
     }
 
     /** The rate of {@code cls} in requests per second; 0 means unlimited. */

@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code ALLOWLIST} per plan: a plan whose {@link Plan#commandAllowlist()} differs from the default
- * ({@code ls}, {@code rm}, {@code du}) is held to its own programs; other plans to the server's configured
- * allowlist. The argument rules are {@link AllowlistCommandPolicy}'s.
+ * {@code ALLOWLIST} per plan: a plan that names a {@link Plan#commandAllowlist()} is held to its own programs,
+ * whatever they are (even exactly {@code ls}, {@code rm}, {@code du} on a server configured wider); a plan that
+ * names none (null) follows the server's configured allowlist. The argument rules are
+ * {@link AllowlistCommandPolicy}'s.
  */
 public final class PlanAllowlistPolicy implements CommandPolicy {
 
@@ -32,7 +33,7 @@ public final class PlanAllowlistPolicy implements CommandPolicy {
 
     AllowlistCommandPolicy policyFor(Principal caller) {
         Plan plan = caller == null ? null : plans.find(caller.plan()).orElse(null);
-        if (plan == null || plan.commandAllowlist().equals(Plan.DEFAULT_COMMAND_ALLOWLIST)) {
+        if (plan == null || plan.commandAllowlist() == null) {
             return serverDefault;
         }
         if (byList.size() > 1000) {

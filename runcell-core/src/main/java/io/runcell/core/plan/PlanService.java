@@ -84,6 +84,9 @@ public final class PlanService {
         rate("exec_rate_per_second", p.execRatePerSecond());
         rate("manage_rate_per_second", p.manageRatePerSecond());
         rate("read_rate_per_second", p.readRatePerSecond());
+        if (p.commandAllowlist() == null) {
+            return;
+        }
         if (p.commandAllowlist().size() > MAX_ALLOWLIST) {
             throw invalid(
                     "command_allowlist",

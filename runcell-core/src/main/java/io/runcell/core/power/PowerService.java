@@ -2,9 +2,12 @@ package io.runcell.core.power;
 
 import io.runcell.core.account.Principal;
 import io.runcell.core.account.Scope;
+import io.runcell.core.cluster.Locality.Access;
 import io.runcell.core.error.ErrorCode;
 import io.runcell.core.error.RuncellException;
 import io.runcell.core.id.Ids;
+import io.runcell.core.ratelimit.EndpointClass;
+import io.runcell.core.ratelimit.RateLimits;
 import io.runcell.core.sandbox.SandboxService;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
@@ -14,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs power actions as operations: {@link #submit} checks the caller and the sandbox, stores a {@code pending}
  * operation and returns it at once; the action then runs on {@code executor} through {@link SandboxService} (which
- * owns the state transitions) and the operation ends {@code succeeded} or {@code failed}.
+ * owns the state transitions) and the operation ends {@code succeeded} or {@code failed}. A submit is one manage
+ * call: it takes one {@code MANAGE} token when accepted, and the action (a restart is a stop and a start) is not
+ * charged again, so an accepted operation never fails for the rate limit.
  *
  * <p>Thread-safe. The executor should run each task on its own virtual thread.
  */
@@ -27,9 +32,22 @@ public final class PowerService {
     private final Ids ids;
     private final InstantSource clock;
     private final Executor executor;
+    private final RateLimits rates;
 
     public PowerService(
             OperationRepository operations, SandboxService sandboxes, Ids ids, InstantSource clock, Executor executor) {
+        this(operations, sandboxes, ids, clock, executor, RateLimits.NONE);
+    }
+
+    /** With rate limiting: a submit charges {@link EndpointClass#MANAGE}, a get {@link EndpointClass#READ}. */
+    public PowerService(
+            OperationRepository operations,
+            SandboxService sandboxes,
+            Ids ids,
+            InstantSource clock,
+            Executor executor,
+            RateLimits rates) {
+        this.rates = rates;
         this.operations = operations;
         this.sandboxes = sandboxes;
         this.ids = ids;
@@ -41,7 +59,8 @@ public final class PowerService {
     public Operation submit(Principal caller, String sandboxId, PowerAction action) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
-        sandboxes.get(caller, sandboxId);
+        sandboxes.owned(caller, sandboxId);
+        rates.charge(caller, EndpointClass.MANAGE);
         var now = clock.instant();
         Operation op = new Operation(
                 ids.next(Ids.OPERATION),
@@ -80,12 +99,13 @@ public final class PowerService {
         Operation op = pending.with(OperationStatus.RUNNING, null, clock.instant());
         try {
             operations.update(op);
+            // charged when submitted: the transitions below take no further token
             switch (op.action()) {
-                case START -> sandboxes.start(caller, op.sandboxId());
-                case SHUTDOWN, STOP -> sandboxes.stop(caller, op.sandboxId());
+                case START -> sandboxes.ensureRunning(sandboxes.owned(caller, op.sandboxId(), Access.ACT));
+                case SHUTDOWN, STOP -> sandboxes.stop(sandboxes.owned(caller, op.sandboxId(), Access.ACT));
                 case RESTART, RESET -> {
-                    sandboxes.stop(caller, op.sandboxId());
-                    sandboxes.start(caller, op.sandboxId());
+                    sandboxes.stop(sandboxes.owned(caller, op.sandboxId(), Access.ACT));
+                    sandboxes.ensureRunning(sandboxes.owned(caller, op.sandboxId(), Access.ACT));
                 }
             }
             operations.update(op.with(OperationStatus.SUCCEEDED, null, clock.instant()));

@@ -189,16 +189,25 @@ public final class SandboxService {
         return here(find(caller, id).orElseThrow(SandboxService::notFound), Access.READ);
     }
 
+    /** The caller's live sandbox numbered {@code number} (a read: one {@link EndpointClass#READ} token). */
     public Sandbox getByNumber(Principal caller, long number) {
+        Sandbox s = ownedByNumber(caller, number);
+        rates.charge(caller, EndpointClass.READ);
+        return s;
+    }
+
+    /**
+     * {@link #getByNumber} without charging: for a dialect that names sandboxes by number and hands the sandbox to
+     * an operation that charges its own class (Vast's execute, manage and destroy), so the call costs one token.
+     */
+    public Sandbox ownedByNumber(Principal caller, long number) {
         caller.require(Scope.READ_VM);
-        Sandbox s = here(
+        return here(
                 sandboxes
                         .findByNumber(number)
                         .filter(x -> x.accountId().equals(caller.accountId()) && !x.destroyed())
                         .orElseThrow(SandboxService::notFound),
                 Access.READ);
-        rates.charge(caller, EndpointClass.READ);
-        return s;
     }
 
     public List<Sandbox> list(Principal caller, String afterId, int limit) {
@@ -207,18 +216,71 @@ public final class SandboxService {
         return sandboxes.listByAccount(caller.accountId(), GONE, afterId, Math.max(1, Math.min(limit, MAX_PAGE)));
     }
 
+    /**
+     * Every live sandbox of the caller in creation order, read {@value #MAX_PAGE} at a time but charged as one
+     * read (Vast's listings return everything at once). Its size is bounded by the plan's {@code max_sandboxes}.
+     */
+    public List<Sandbox> listAll(Principal caller) {
+        caller.require(Scope.READ_VM);
+        rates.charge(caller, EndpointClass.READ);
+        List<Sandbox> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<Sandbox> page = sandboxes.listByAccount(caller.accountId(), GONE, after, MAX_PAGE);
+            out.addAll(page);
+            if (page.size() < MAX_PAGE) {
+                out.sort(java.util.Comparator.comparingLong(Sandbox::number));
+                return out;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
     public Sandbox setLabel(Principal caller, String id, String label) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
         owned(caller, id);
         rates.charge(caller, EndpointClass.MANAGE);
         checkLabel(label);
-        return locks.with(id, () -> {
-            Sandbox s = load(id);
-            Sandbox updated = s.withLabel(label, clock.instant());
-            sandboxes.update(updated);
-            return updated;
-        });
+        return relabel(id, label);
+    }
+
+    /**
+     * Applies {@code change} to the caller's sandboxes {@code ids} as one manage call: one {@link
+     * EndpointClass#MANAGE} token however many sandboxes and fields it names, and every check (label length, each
+     * id, no start of a failed sandbox) made for all of them before anything changes, so a refused call changes
+     * nothing. Each sandbox gets its power state, then its label. A backend that fails to start one of them leaves
+     * the ones before it changed (that failure cannot be known in advance). Returns the sandboxes as changed.
+     */
+    public List<Sandbox> change(Principal caller, List<String> ids, SandboxChange change) {
+        caller.require(Scope.WRITE_VM);
+        caller.requireNotBlocked();
+        checkLabel(change.label());
+        Access access = change.power() == null ? Access.READ : Access.ACT;
+        List<Sandbox> targets = new ArrayList<>();
+        for (String id : new java.util.LinkedHashSet<>(ids)) {
+            targets.add(owned(caller, id, access));
+        }
+        rates.charge(caller, EndpointClass.MANAGE);
+        if (change.power() == SandboxChange.Power.RUNNING) {
+            for (Sandbox s : targets) {
+                if (s.state() == SandboxState.FAILED) {
+                    throw RuncellException.of(ErrorCode.SANDBOX_FAILED);
+                }
+            }
+        }
+        List<Sandbox> changed = new ArrayList<>();
+        for (Sandbox s : targets) {
+            Sandbox now = s;
+            if (change.power() != null) {
+                now = switch (change.power()) {
+                    case RUNNING -> startOwned(s.id());
+                    case STOPPED -> stopOwned(s.id());
+                };
+            }
+            changed.add(change.label() == null ? now : relabel(s.id(), change.label()));
+        }
+        return changed;
     }
 
     public Sandbox start(Principal caller, String id) {
@@ -306,16 +368,16 @@ public final class SandboxService {
         caller.requireNotBlocked();
         owned(caller, id, Access.ACT);
         rates.charge(caller, EndpointClass.MANAGE);
-        return locks.with(id, () -> {
-            Sandbox s = load(id);
-            if (s.state() != SandboxState.RUNNING && s.state() != SandboxState.PROVISIONING) {
-                return s;
-            }
-            stopDriver(s);
-            Sandbox stopped = s.withState(SandboxState.STOPPED, null, clock.instant());
-            sandboxes.update(stopped);
-            return stopped;
-        });
+        return stopOwned(id);
+    }
+
+    /**
+     * {@link #stop(Principal, String)} for a sandbox the caller has just loaded with {@link #owned} (access
+     * {@link Access#ACT}) in a call that was charged already, such as a power operation accepted earlier: no
+     * second token.
+     */
+    public Sandbox stop(Sandbox s) {
+        return stopOwned(s.id());
     }
 
     public void destroy(Principal caller, String id) {
@@ -497,6 +559,28 @@ public final class SandboxService {
             Sandbox running = provisioning.started(clock.instant());
             sandboxes.update(running);
             return running;
+        });
+    }
+
+    private Sandbox stopOwned(String id) {
+        return locks.with(id, () -> {
+            Sandbox s = load(id);
+            if (s.state() != SandboxState.RUNNING && s.state() != SandboxState.PROVISIONING) {
+                return s;
+            }
+            stopDriver(s);
+            Sandbox stopped = s.withState(SandboxState.STOPPED, null, clock.instant());
+            sandboxes.update(stopped);
+            return stopped;
+        });
+    }
+
+    private Sandbox relabel(String id, String label) {
+        return locks.with(id, () -> {
+            Sandbox s = load(id);
+            Sandbox updated = s.withLabel(label, clock.instant());
+            sandboxes.update(updated);
+            return updated;
         });
     }
 

@@ -59,7 +59,7 @@ public final class CoreFixture {
         reaper = new LifetimeReaper(store.sandboxes, sandboxes, clock, "local");
         audit = new AuditLog(store.audit, ids, clock);
         // actions run inline so tests see their end without waiting
-        power = new PowerService(store.operations, sandboxes, ids, clock, Runnable::run);
+        power = new PowerService(store.operations, sandboxes, ids, clock, Runnable::run, rates);
     }
 
     /** The admin principal of a freshly bootstrapped store. */

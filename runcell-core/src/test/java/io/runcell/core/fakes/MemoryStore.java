@@ -56,30 +56,12 @@ public final class MemoryStore {
                 0,
                 0,
                 0,
-                Plan.DEFAULT_COMMAND_ALLOWLIST);
+                null);
     }
 
     /** A plan with rates (requests per second; 0 = unlimited). */
     public static Plan ratedPlan(String name, double exec, double manage, double read) {
-        return new Plan(
-                name,
-                100,
-                32,
-                0,
-                86400,
-                512,
-                8192,
-                1,
-                4,
-                256,
-                4096,
-                300,
-                3600,
-                1024,
-                exec,
-                manage,
-                read,
-                Plan.DEFAULT_COMMAND_ALLOWLIST);
+        return new Plan(name, 100, 32, 0, 86400, 512, 8192, 1, 4, 256, 4096, 300, 3600, 1024, exec, manage, read, null);
     }
 
     public final Vaults vaults = new Vaults();

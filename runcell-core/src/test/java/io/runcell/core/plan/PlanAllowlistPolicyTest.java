@@ -37,4 +37,37 @@ class PlanAllowlistPolicyTest {
         assertThatThrownBy(() -> policy.check(on("default"), "sbx", ExecCommand.constrained("cat x")))
                 .isInstanceOf(RuncellException.class);
     }
+
+    @Test
+    void aPlansExplicitListWinsEvenWhenItEqualsTheDefaultOnAWiderServer() {
+        PlanAllowlistPolicy wide =
+                new PlanAllowlistPolicy(store.plans, new AllowlistCommandPolicy(Set.of("ls", "rm", "du", "cat")));
+        store.plans.upsert(new Plan(
+                "strict",
+                1,
+                1,
+                0,
+                86400,
+                512,
+                8192,
+                1,
+                4,
+                256,
+                4096,
+                300,
+                3600,
+                1024,
+                0,
+                0,
+                0,
+                List.of("ls", "rm", "du")));
+        store.plans.upsert(MemoryStore.plan("default", 1, 1));
+
+        assertThatThrownBy(() -> wide.check(on("strict"), "sbx", ExecCommand.constrained("cat x")))
+                .isInstanceOf(RuncellException.class);
+        assertThatCode(() -> wide.check(on("strict"), "sbx", ExecCommand.constrained("du -s /workspace")))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> wide.check(on("default"), "sbx", ExecCommand.constrained("cat x")))
+                .doesNotThrowAnyException();
+    }
 }

@@ -84,7 +84,8 @@ class PlansIT {
             }
         }
         assertThat(free.get("exec_rate_per_second").asDouble()).isEqualTo(2.0);
-        assertThat(free.get("command_allowlist").toString()).isEqualTo("[\"ls\",\"rm\",\"du\"]");
+        // null: the server's configured allowlist (--command-allowlist)
+        assertThat(free.get("command_allowlist").isNull()).isTrue();
     }
 
     @Test
@@ -191,6 +192,10 @@ class PlansIT {
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.json().get("max_sandboxes").asInt()).isEqualTo(3);
         assertThat(changed.json().get("exec_rate_per_second").asDouble()).isEqualTo(0.5);
+        assertThat(changed.json().get("command_allowlist").toString()).isEqualTo("[\"ls\"]");
+        Http.Response reset = admin.put("/runcell/v1/plans/tiny", "{\"command_allowlist\":null}");
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
+        assertThat(reset.json().get("command_allowlist").isNull()).isTrue();
         JsonNode bad =
                 problem(admin.put("/runcell/v1/plans/tiny", "{\"default_memory_mb\":99999}"), 400, "invalid_request");
         assertThat(bad.get("errors").get(0).get("pointer").asText()).isEqualTo("/default_memory_mb");

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
 /** Every row of seed 000 (execute) and the result_url it hands out. */
 class VastExecuteIT {
 
+    static final String BAD_ID = "Invalid instance id given.";
+    static final String UNUSABLE = "The instance is not in a usable state.";
+
     static TestServer server;
     static Http user;
     static String key;
@@ -186,14 +189,14 @@ class VastExecuteIT {
 
     @Test
     void unknownOrForeignInstanceIsInvalidContainerId() {
-        error(execute(999_999, "ls"), 400, "invalid_container_id", null);
-        error(user.put("/api/v0/instances/command/abc/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", null);
+        error(execute(999_999, "ls"), 400, "invalid_container_id", BAD_ID);
+        error(user.put("/api/v0/instances/command/abc/", "{\"command\":\"ls\"}"), 400, "invalid_container_id", BAD_ID);
         Http other = server.http().bearer(VastFixture.account(server, "vast-exec-other")[1]);
         error(
                 other.put("/api/v0/instances/command/" + instance + "/", "{\"command\":\"ls\"}"),
                 400,
                 "invalid_container_id",
-                null);
+                BAD_ID);
     }
 
     @Test
@@ -202,7 +205,7 @@ class VastExecuteIT {
         assertThat(user.put("/api/v0/instances/" + stopped + "/", "{\"state\":\"stopped\"}")
                         .status())
                 .isEqualTo(200);
-        error(execute(stopped, "ls"), 400, "invalid_container", null);
+        error(execute(stopped, "ls"), 400, "invalid_container", UNUSABLE);
 
         long failed = VastFixture.create(user, "failed");
         assertThat(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"stopped\"}")
@@ -210,13 +213,17 @@ class VastExecuteIT {
                 .isEqualTo(200);
         VastFixture.markFailed(server, failed);
         assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
-        error(execute(failed, "ls"), 400, "invalid_container", null);
-        error(user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"running\"}"), 400, "invalid_state", null);
+        error(execute(failed, "ls"), 400, "invalid_container", UNUSABLE);
+        error(
+                user.put("/api/v0/instances/" + failed + "/", "{\"state\":\"running\"}"),
+                400,
+                "invalid_state",
+                "The instance failed and cannot be started again.");
         assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
 
         long destroyed = VastFixture.create(user, "destroyed");
         assertThat(user.delete("/api/v0/instances/" + destroyed + "/").status()).isEqualTo(200);
-        error(execute(destroyed, "ls"), 400, "invalid_container_id", null);
+        error(execute(destroyed, "ls"), 400, "invalid_container_id", BAD_ID);
     }
 
     @Test
@@ -249,6 +256,91 @@ class VastExecuteIT {
                 .bearer(server.adminKey())
                 .put("/runcell/v1/accounts/" + blocked[0] + "/blocked", "{\"blocked\":true}");
         Http.Response r = b.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls\"}");
-        error(r, 403, "blacklisted", null);
+        error(r, 403, "blacklisted", "This account is blacklisted.");
+        error(
+                b.put("/api/v0/instances/" + id + "/", "{\"label\":\"x\"}"),
+                403,
+                "blacklisted",
+                "This account is blacklisted.");
+    }
+
+    @Test
+    void executeWithoutTheTrailingSlashRuns() {
+        Http.Response r = user.put("/api/v0/instances/command/" + instance, "{\"command\":\"ls -a /workspace\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(resultOf(r.json())).isEqualTo(".\n..\n");
+    }
+
+    @Test
+    void aConfiguredPublicUrlIsTheBaseOfResultUrl() {
+        try (TestServer proxied = TestServer.start(c -> c.withPublicUrl("https://runcell.example.com/"))) {
+            Http http = proxied.http().bearer(VastFixture.account(proxied, "vast-public")[1]);
+            long id = VastFixture.create(http, "pub");
+            Http.Response r = http.put("/api/v0/instances/command/" + id + "/", "{\"command\":\"ls -a /workspace\"}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String url = r.json().get("result_url").asText();
+            assertThat(url)
+                    .matches(
+                            "https://runcell\\.example\\.com/api/v0/results/exe_[0-9a-z]{26}\\.\\d+\\.[A-Za-z0-9_-]{43}");
+            // the path behind the public base is served by this server
+            String path = url.substring("https://runcell.example.com".length());
+            Http anonymous = new Http(proxied.url());
+            await().atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> anonymous.get(path).status() == 200);
+            assertThat(anonymous.get(path).body()).isEqualTo(".\n..\n");
+        }
+    }
+
+    @Test
+    void aPlansOwnAllowlistDecidesWhatItsAccountsMayExecute() {
+        Http admin = server.http().bearer(server.adminKey());
+        for (String plan : new String[] {
+            "{\"name\":\"vast-cat\",\"command_allowlist\":[\"cat\"]}",
+            // exactly the default programs, on a server whose --command-allowlist adds sleep
+            "{\"name\":\"vast-strict\",\"command_allowlist\":[\"ls\",\"rm\",\"du\"]}"
+        }) {
+            Http.Response created = admin.post("/runcell/v1/plans", plan);
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+        }
+        Http cat = onPlan(admin, "vast-cat");
+        long catInstance = VastFixture.create(cat, "cat");
+        Http.Response r =
+                cat.put("/api/v0/instances/command/" + catInstance + "/", "{\"command\":\"cat /etc/nsswitch.conf\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(resultOf(r.json())).isEqualTo("passwd: files\ngroup: files\nhosts: files dns\n");
+        error(
+                cat.put("/api/v0/instances/command/" + catInstance + "/", "{\"command\":\"ls\"}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
+
+        Http strict = onPlan(admin, "vast-strict");
+        long strictInstance = VastFixture.create(strict, "strict");
+        error(
+                strict.put("/api/v0/instances/command/" + strictInstance + "/", "{\"command\":\"sleep 0\"}"),
+                400,
+                "invalid_args",
+                "Invalid command given.");
+        assertThat(strict.put("/api/v0/instances/command/" + strictInstance + "/", "{\"command\":\"ls\"}")
+                        .status())
+                .isEqualTo(200);
+        // the default plan names no list and follows the server's, which allows sleep
+        assertThat(execute(instance, "sleep 0").status()).isEqualTo(200);
+    }
+
+    /** A new account on {@code plan}, as an HTTP client with its key. */
+    private static Http onPlan(Http admin, String plan) {
+        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"on-" + plan + "\",\"plan\":\"" + plan + "\"}")
+                .json()
+                .get("id")
+                .asText();
+        String key = admin.post(
+                        "/runcell/v1/accounts/" + id + "/keys",
+                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
+                .json()
+                .get("key")
+                .asText();
+        return server.http().bearer(key);
     }
 }

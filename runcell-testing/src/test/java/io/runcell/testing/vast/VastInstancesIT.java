@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 /** Every row of seed 002 (manage instance) plus create, list (v0 and paged v1), show and destroy. */
 class VastInstancesIT {
 
+    static final String NOT_FOUND = "Instance not found.";
+    static final String FAILED = "The instance failed and cannot be started again.";
+
     static TestServer server;
     static Http user;
     static String key;
@@ -96,11 +99,21 @@ class VastInstancesIT {
     @Test
     void manageValidatesStateLabelAndPresence() {
         long id = VastFixture.create(user, "v");
-        error(manage(id, "{}"), 400, "invalid_args", null);
+        error(manage(id, "{}"), 400, "invalid_args", "Provide at least one of state or label.");
         error(manage(id, "{\"state\":\"paused\"}"), 400, "invalid_args", "state must be one of: stopped, running");
-        error(manage(id, "{\"state\":\"RUNNING\"}"), 400, "invalid_args", null);
-        error(manage(id, "{\"label\":\"" + "x".repeat(1025) + "\"}"), 400, "invalid_args", null);
-        error(manage(id, "{\"label\":5}"), 400, "invalid_args", null);
+        error(manage(id, "{\"state\":\"RUNNING\"}"), 400, "invalid_args", "state must be one of: stopped, running");
+        error(
+                manage(id, "{\"label\":\"" + "x".repeat(1025) + "\"}"),
+                400,
+                "invalid_args",
+                "label must be at most 1024 characters");
+        error(manage(id, "{\"label\":5}"), 400, "invalid_args", "label must be a string");
+        // a valid state with a bad label: refused as a whole, the state is not applied either
+        error(
+                manage(id, "{\"state\":\"stopped\",\"label\":\"" + "x".repeat(1025) + "\"}"),
+                400,
+                "invalid_args",
+                "label must be at most 1024 characters");
         error(manage(id, "{\"state\": "), 483, "invalid_args", "Invalid json_body");
         assertThat(VastFixture.show(user, id).get("label").asText()).isEqualTo("v");
         assertThat(VastFixture.show(user, id).get("actual_status").asText()).isEqualTo("running");
@@ -110,11 +123,15 @@ class VastInstancesIT {
     void unknownForeignAndDestroyedInstancesAreNotFound() {
         long id = VastFixture.create(user, "nf");
         Http other = server.http().bearer(VastFixture.account(server, "vast-other")[1]);
-        error(other.put("/api/v0/instances/" + id + "/", "{\"state\":\"stopped\"}"), 404, "no_such_instance", null);
-        error(other.get("/api/v0/instances/" + id + "/"), 404, "no_such_instance", null);
-        error(other.delete("/api/v0/instances/" + id + "/"), 404, "no_such_instance", null);
-        error(manage(987_654, "{\"state\":\"stopped\"}"), 404, "no_such_instance", null);
-        error(user.get("/api/v0/instances/abc/"), 404, "no_such_instance", null);
+        error(
+                other.put("/api/v0/instances/" + id + "/", "{\"state\":\"stopped\"}"),
+                404,
+                "no_such_instance",
+                NOT_FOUND);
+        error(other.get("/api/v0/instances/" + id + "/"), 404, "no_such_instance", NOT_FOUND);
+        error(other.delete("/api/v0/instances/" + id + "/"), 404, "no_such_instance", NOT_FOUND);
+        error(manage(987_654, "{\"state\":\"stopped\"}"), 404, "no_such_instance", NOT_FOUND);
+        error(user.get("/api/v0/instances/abc/"), 404, "no_such_instance", NOT_FOUND);
         assertThat(user.send(
                                 "DELETE",
                                 "/api/v0/instances/" + id + "/",
@@ -122,12 +139,52 @@ class VastInstancesIT {
                                 java.util.Map.of("Content-Type", "application/json"))
                         .body())
                 .isEqualTo("{\"success\":true}");
-        error(user.get("/api/v0/instances/" + id + "/"), 404, "no_such_instance", null);
-        error(manage(id, "{\"label\":\"x\"}"), 404, "no_such_instance", null);
+        error(user.get("/api/v0/instances/" + id + "/"), 404, "no_such_instance", NOT_FOUND);
+        error(manage(id, "{\"label\":\"x\"}"), 404, "no_such_instance", NOT_FOUND);
         assertThat(VastFixture.show(user, VastFixture.create(user, "still"))
                         .get("label")
                         .asText())
                 .isEqualTo("still");
+    }
+
+    @Test
+    void destroyWithoutTheTrailingSlashDestroys() {
+        long id = VastFixture.create(user, "bare");
+        assertThat(user.delete("/api/v0/instances/" + id).body()).isEqualTo("{\"success\":true}");
+        error(user.get("/api/v0/instances/" + id), 404, "no_such_instance", NOT_FOUND);
+        error(user.delete("/api/v0/instances/" + id), 404, "no_such_instance", NOT_FOUND);
+    }
+
+    @Test
+    void labelAndStartOfAFailedInstanceIsRefusedAndKeepsTheOldLabel() {
+        long failed = VastFixture.create(user, "old");
+        assertThat(manage(failed, "{\"state\":\"stopped\"}").status()).isEqualTo(200);
+        VastFixture.markFailed(server, failed);
+        error(manage(failed, "{\"label\":\"new\",\"state\":\"running\"}"), 400, "invalid_state", FAILED);
+        JsonNode shown = VastFixture.show(user, failed);
+        assertThat(shown.get("label").asText()).isEqualTo("old");
+        assertThat(shown.get("actual_status").asText()).isEqualTo("exited");
+        // a label alone is still accepted on a failed instance
+        assertThat(manage(failed, "{\"label\":\"new\"}").body()).isEqualTo("{\"success\":true}");
+        assertThat(VastFixture.show(user, failed).get("label").asText()).isEqualTo("new");
+    }
+
+    @Test
+    void bulkStartWithOneFailedInstanceChangesNoneOfTheIds() {
+        long stopped = VastFixture.create(user, "bulk-ok");
+        long failed = VastFixture.create(user, "bulk-failed");
+        assertThat(user.put("/api/v0/instances/", "{\"state\":\"stopped\",\"ids\":[" + stopped + "," + failed + "]}")
+                        .body())
+                .isEqualTo("{\"success\":true}");
+        VastFixture.markFailed(server, failed);
+        error(
+                user.put("/api/v0/instances/", "{\"state\":\"running\",\"ids\":[" + stopped + "," + failed + "]}"),
+                400,
+                "invalid_state",
+                FAILED);
+        assertThat(VastFixture.show(user, stopped).get("actual_status").asText())
+                .isEqualTo("stopped");
+        assertThat(VastFixture.show(user, failed).get("actual_status").asText()).isEqualTo("exited");
     }
 
     @Test
@@ -143,13 +200,17 @@ class VastInstancesIT {
                 user.put("/api/v0/instances/", "{\"state\":\"running\",\"ids\":[" + a + ",999999]}"),
                 404,
                 "no_such_instance",
-                null);
+                NOT_FOUND);
         assertThat(VastFixture.show(user, a).get("actual_status").asText()).isEqualTo("stopped");
         assertThat(user.put("/api/v0/instances", "{\"state\":\"running\",\"ids\":[" + a + "," + b + "]}")
                         .status())
                 .isEqualTo(200);
         assertThat(VastFixture.show(user, b).get("actual_status").asText()).isEqualTo("running");
-        error(user.put("/api/v0/instances/", "{\"state\":\"running\"}"), 400, "invalid_args", null);
+        error(
+                user.put("/api/v0/instances/", "{\"state\":\"running\"}"),
+                400,
+                "invalid_args",
+                "ids must be a non-empty list of instance ids");
     }
 
     @Test
@@ -163,7 +224,7 @@ class VastInstancesIT {
         Http.Response names = anonymous.get("/api/v0/gpu_names/unique/");
         assertThat(names.status()).isEqualTo(200);
         assertThat(names.json().get("gpu_names").isArray()).isTrue();
-        error(user.get("/api/v0/no/such/thing/"), 404, "not_found", null);
+        error(user.get("/api/v0/no/such/thing/"), 404, "not_found", "No such endpoint.");
     }
 
     @Test
@@ -208,7 +269,7 @@ class VastInstancesIT {
                 pager.get("/api/v1/instances/?select_filters=" + enc("{\"label\":{\"like\":\"x\"}}")),
                 400,
                 "invalid_args",
-                null);
+                "select_filters operators are eq, neq, in, notin");
     }
 
     private static String enc(String s) {
