@@ -25,12 +25,17 @@ class DialectRateLimitIT {
     static TestServer server;
     static Http admin;
     static Http free;
+    /** A sandbox of the free-plan account, for the exec 429s. */
+    static String sandbox;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
         admin = server.http().bearer(server.adminKey());
         free = server.http().bearer(keyOn("free", "limited"));
+        Http.Response created = free.post("/runcell/v1/sandboxes", "{}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        sandbox = created.json().get("id").asText();
         plan("{\"name\":\"" + VAST_PLAN + "\",\"exec_rate_per_second\":0.6666666666666666,"
                 + "\"manage_rate_per_second\":1,\"read_rate_per_second\":0.5}");
         plan("{\"name\":\"" + STEADY_PLAN + "\",\"exec_rate_per_second\":1,"
