@@ -201,6 +201,18 @@ public final class SandboxService {
         return s;
     }
 
+    /**
+     * Any account's sandbox, destroyed ones included, by its id alone: the id (a ULID, 80 random bits) is the
+     * capability, as a result URL's token is. Only for the one read a dialect documents as keyless (InstaVM's
+     * session usage, which InstaVM's current SDK reads without a key); nothing is charged, there being no caller.
+     */
+    public Sandbox getByCapability(String id) {
+        if (id == null || Ids.ulidOf(Ids.SANDBOX, id).isEmpty()) {
+            throw notFound();
+        }
+        return here(sandboxes.findById(id).orElseThrow(SandboxService::notFound), Access.READ);
+    }
+
     public List<Sandbox> list(Principal caller, String afterId, int limit) {
         caller.require(Scope.READ_VM);
         rates.charge(caller, EndpointClass.READ);

@@ -113,4 +113,35 @@ class InstaVmFilesIT {
                 .isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"file\"],\"msg\":\"Field required\",\"type\":\"missing\"},"
                         + "{\"loc\":[\"body\",\"session_id\"],\"msg\":\"Field required\",\"type\":\"missing\"}]}");
     }
+
+    @Test
+    void olderSdkUploadWithTheKeyOnlyAsAFormFieldIsAccepted() {
+        String session = api.createSession(120);
+        // what the older SDK's upload_file sends through requests: no auth header, the key among the form fields
+        // (in this order), the file part named after the local path and without a Content-Type
+        String boundary = "9f3c1b0e5d7a4c2e8b6f0a1d3e5c7b9a";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"remote_path\"\r\n\r\n"
+                + "/workspace/sdk/notes.txt\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n" + api.key + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"session_id\"\r\n\r\n" + session
+                + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"recursive\"\r\n\r\nfalse\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"/tmp/job/notes.txt\""
+                + "\r\n\r\nfrom the old sdk\n\r\n"
+                + "--" + boundary + "--\r\n";
+        Map<String, String> headers = Map.of(
+                "Content-Type", "multipart/form-data; boundary=" + boundary,
+                "User-Agent", "python-requests/2.31.0",
+                "Accept", "*/*");
+        Http.Response up = server.http().send("POST", "/upload", body, headers);
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        assertThat(up.body())
+                .isEqualTo("{\"success\":true,\"message\":\"File uploaded\",\"path\":\"/workspace/sdk/notes.txt\","
+                        + "\"size\":17}");
+        assertThat(api.stdout(session, "cat /workspace/sdk/notes.txt")).isEqualTo("from the old sdk\n");
+
+        Http.Response badKey = server.http().send("POST", "/upload", body.replace(api.key, "nope"), headers);
+        assertThat(badKey.status()).isEqualTo(401);
+        assertThat(badKey.body()).isEqualTo("{\"detail\":\"Invalid API key\"}");
+    }
 }
