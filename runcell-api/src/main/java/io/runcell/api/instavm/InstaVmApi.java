@@ -17,18 +17,21 @@ import java.util.Optional;
 public final class InstaVmApi implements HttpService {
 
     private final Engine engine;
+    private final int maxUploadBytes;
     private final InstaVmErrors errors = new InstaVmErrors();
     private final Guard guard = new Guard(errors);
 
-    public InstaVmApi(Engine engine) {
+    /** @param maxUploadBytes largest {@code /upload} request body (the whole form is held in memory); larger is 413 */
+    public InstaVmApi(Engine engine, int maxUploadBytes) {
         this.engine = engine;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
     public void routing(HttpRules rules) {
         new SessionResource(engine, this).register(rules);
         new ExecuteResource(engine, this).register(rules);
-        new FileResource(engine, this).register(rules);
+        new FileResource(engine, this, maxUploadBytes).register(rules);
     }
 
     /** Wraps a handler so that pydantic-style validation failures and core errors answer in FastAPI's shape. */

@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 class InstaVmFilesIT {
 
     static final String BOUNDARY = "----runcellBoundary7MA4YWxkTrZu0gW";
+    /** Small caps (configured as an operator would) so that the 413s need no large transfers. */
+    static final int MAX_UPLOAD = 256 * 1024;
+
+    static final int MAX_DOWNLOAD = 128 * 1024;
     static TestServer server;
     static InstaVmFixture api;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start();
+        server = TestServer.start(c -> c.withMaxUploadBytes(MAX_UPLOAD).withMaxDownloadBytes(MAX_DOWNLOAD));
         api = new InstaVmFixture(server, server.newAccountKey("files"));
     }
 
@@ -143,5 +147,38 @@ class InstaVmFilesIT {
         Http.Response badKey = server.http().send("POST", "/upload", body.replace(api.key, "nope"), headers);
         assertThat(badKey.status()).isEqualTo(401);
         assertThat(badKey.body()).isEqualTo("{\"detail\":\"Invalid API key\"}");
+    }
+
+    @Test
+    void uploadBodyOverTheConfiguredCapIs413() {
+        String session = api.createSession(120);
+        Map<String, String> fields = Map.of("session_id", session, "remote_path", "big.bin");
+        // the cap is on the whole request body: the file alone fills it here
+        Http.Response r = upload(fields, "big.bin", new byte[MAX_UPLOAD]);
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.header("content-type")).startsWith("application/json");
+        assertThat(r.body()).isEqualTo("{\"detail\":\"The body is larger than " + MAX_UPLOAD + " bytes.\"}");
+        // a little under the cap, with the form around it, is taken
+        Http.Response ok = upload(fields, "big.bin", new byte[MAX_UPLOAD - 1024]);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().get("size").asInt()).isEqualTo(MAX_UPLOAD - 1024);
+    }
+
+    @Test
+    void downloadOverTheConfiguredCapIs413() {
+        String session = api.createSession(120);
+        api.bash(
+                session,
+                "head -c " + MAX_DOWNLOAD + " /dev/zero > /workspace/at-cap.bin; head -c " + (MAX_DOWNLOAD + 1)
+                        + " /dev/zero > /workspace/over-cap.bin");
+        Http.Response atCap = downloadForm(session, "filename", "at-cap.bin");
+        assertThat(atCap.status()).as(atCap.body()).isEqualTo(200);
+        assertThat(atCap.json().get("size").asInt()).isEqualTo(MAX_DOWNLOAD);
+        Http.Response over = downloadForm(session, "filename", "over-cap.bin");
+        assertThat(over.status()).isEqualTo(413);
+        assertThat(over.header("content-type")).startsWith("application/json");
+        assertThat(over.body())
+                .isEqualTo(
+                        "{\"detail\":\"The file is larger than the download limit of " + MAX_DOWNLOAD + " bytes.\"}");
     }
 }
