@@ -23,11 +23,13 @@ class InstaVmFilesIT {
     static final int MAX_DOWNLOAD = 128 * 1024;
     static TestServer server;
     static InstaVmFixture api;
+    static InstaVmFixture other;
 
     @BeforeAll
     static void start() {
         server = TestServer.start(c -> c.withMaxUploadBytes(MAX_UPLOAD).withMaxDownloadBytes(MAX_DOWNLOAD));
         api = new InstaVmFixture(server, server.newAccountKey("files"));
+        other = new InstaVmFixture(server, server.newAccountKey("files-other"));
     }
 
     @AfterAll
@@ -147,6 +149,31 @@ class InstaVmFilesIT {
         Http.Response badKey = server.http().send("POST", "/upload", body.replace(api.key, "nope"), headers);
         assertThat(badKey.status()).isEqualTo(401);
         assertThat(badKey.body()).isEqualTo("{\"detail\":\"Invalid API key\"}");
+    }
+
+    @Test
+    void anotherAccountsSessionIsNotFoundForUploadAndDownload() {
+        String session = api.createSession(120);
+        Http.Response up = other.http.sendBytes(
+                "POST",
+                "/upload",
+                InstaVmFixture.multipart(
+                        BOUNDARY,
+                        Map.of("session_id", session, "remote_path", "x.txt"),
+                        "x.txt",
+                        "x".getBytes(StandardCharsets.UTF_8)),
+                Map.of("Content-Type", "multipart/form-data; boundary=" + BOUNDARY));
+        assertThat(up.status()).isEqualTo(404);
+        assertThat(up.body()).isEqualTo("{\"detail\":\"Session not found\"}");
+        Http.Response down = other.http.send(
+                "POST",
+                "/download",
+                "session_id=" + session + "&filename=x.txt",
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(down.status()).isEqualTo(404);
+        assertThat(down.body()).isEqualTo("{\"detail\":\"Session not found\"}");
+        // neither call started the owner's session
+        assertThat(api.vmStatus(session)).isEqualTo("pending");
     }
 
     @Test
