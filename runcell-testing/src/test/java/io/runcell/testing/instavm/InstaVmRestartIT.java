@@ -25,19 +25,9 @@ class InstaVmRestartIT {
     void deadlinePassedWhileTheServerWasDownExpiresTheSession() throws Exception {
         Path dir = Files.createTempDirectory("runcell-instavm-restart-");
         try {
-            String session;
-            Instant expiresAt;
-            ForkedServer first = ForkedServer.start(dir, Map.of());
-            try {
-                InstaVmFixture api = fixture(first);
-                session = api.createSession(20);
-                api.bash(session, "echo kept > /workspace/m");
-                JsonNode status = api.status(session);
-                assertThat(status.get("vm_status").asText()).isEqualTo("active");
-                expiresAt = Instant.parse(status.get("expires_at").asText());
-            } finally {
-                first.kill();
-            }
+            JsonNode before = activeSessionThenCrash(dir, 20);
+            String session = before.get("session_id").asText();
+            Instant expiresAt = Instant.parse(before.get("expires_at").asText());
             await().atMost(Duration.ofSeconds(40))
                     .pollInterval(Duration.ofMillis(250))
                     .until(() -> Instant.now().isAfter(expiresAt.plusMillis(500)));
@@ -59,17 +49,9 @@ class InstaVmRestartIT {
     void executeAfterARestartBeforeTheDeadlineResumesTheSameRunWithItsDeadline() throws Exception {
         Path dir = Files.createTempDirectory("runcell-instavm-restart-");
         try {
-            String session;
-            String expiresAt;
-            ForkedServer first = ForkedServer.start(dir, Map.of());
-            try {
-                InstaVmFixture api = fixture(first);
-                session = api.createSession(600);
-                api.bash(session, "echo kept > /workspace/m");
-                expiresAt = api.status(session).get("expires_at").asText();
-            } finally {
-                first.kill();
-            }
+            JsonNode before = activeSessionThenCrash(dir, 600);
+            String session = before.get("session_id").asText();
+            String expiresAt = before.get("expires_at").asText();
             try (ForkedServer second = ForkedServer.start(dir, Map.of())) {
                 InstaVmFixture api = fixture(second);
                 JsonNode stopped = api.status(session);
@@ -90,17 +72,9 @@ class InstaVmRestartIT {
     void sessionStoppedByARestartIsExpiredAtItsDeadlineWithoutAnExecute() throws Exception {
         Path dir = Files.createTempDirectory("runcell-instavm-restart-");
         try {
-            String session;
-            Instant expiresAt;
-            ForkedServer first = ForkedServer.start(dir, Map.of());
-            try {
-                InstaVmFixture api = fixture(first);
-                session = api.createSession(40);
-                api.bash(session, "echo kept > /workspace/m");
-                expiresAt = Instant.parse(api.status(session).get("expires_at").asText());
-            } finally {
-                first.kill();
-            }
+            JsonNode before = activeSessionThenCrash(dir, 40);
+            String session = before.get("session_id").asText();
+            Instant expiresAt = Instant.parse(before.get("expires_at").asText());
             // the namespace backend's copy of the session's /workspace, to see when it is wiped
             Path marker = dir.resolve("namespace/sandboxes")
                     .resolve(Ids.sandboxIdFromUuid(session).orElseThrow())
@@ -127,6 +101,24 @@ class InstaVmRestartIT {
             }
         } finally {
             Cleanup.deleteTree(dir);
+        }
+    }
+
+    /**
+     * On a first server over {@code dir}: a session of {@code lifetimeSeconds} whose first execute wrote
+     * {@code /workspace/m}; then the server is killed (SIGKILL, a crash). Returns the session's status as it was.
+     */
+    private static JsonNode activeSessionThenCrash(Path dir, int lifetimeSeconds) throws InterruptedException {
+        ForkedServer first = ForkedServer.start(dir, Map.of());
+        try {
+            InstaVmFixture api = fixture(first);
+            String session = api.createSession(lifetimeSeconds);
+            api.bash(session, "echo kept > /workspace/m");
+            JsonNode status = api.status(session);
+            assertThat(status.get("vm_status").asText()).isEqualTo("active");
+            return status;
+        } finally {
+            first.kill();
         }
     }
 

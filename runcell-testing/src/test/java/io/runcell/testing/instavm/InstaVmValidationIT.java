@@ -219,7 +219,7 @@ class InstaVmValidationIT {
                 Map.of("Content-Type", "multipart/form-data; boundary=b"));
         assertThat(unterminated.status()).isEqualTo(400);
         assertThat(unterminated.body()).isEqualTo(expected);
-        // the same body on /download, which also reads forms
+        // /download reads forms too: a multipart body without any delimiter
         Http.Response download = api.http.send(
                 "POST", "/download", "no delimiter here", Map.of("Content-Type", "multipart/form-data; boundary=b"));
         assertThat(download.status()).isEqualTo(400);
