@@ -60,7 +60,6 @@ import org.slf4j.LoggerFactory;
 public final class RuncellServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuncellServer.class);
-    private static final long MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
     /** How long a Vast result_url stays readable. */
     private static final java.time.Duration RESULT_LINK_TTL = java.time.Duration.ofHours(1);
     /**
@@ -161,7 +160,7 @@ public final class RuncellServer implements AutoCloseable {
                     accountService,
                     sandboxService,
                     executionService,
-                    new FileService(sandboxService, MAX_DOWNLOAD_BYTES, rates),
+                    new FileService(sandboxService, config.maxDownloadBytes(), rates),
                     plans,
                     clock,
                     audit,
@@ -208,7 +207,7 @@ public final class RuncellServer implements AutoCloseable {
                             .register(VastApi.V0, vast)
                             .register(VastApi.V1, vast.v1())
                             .register(HostupApi.PREFIX, new HostupApi(engine))
-                            .register("/", new InstaVmApi(engine))
+                            .register("/", new InstaVmApi(engine, Math.toIntExact(config.maxUploadBytes())))
                             .register("/", ops))
                     .build()
                     .start();

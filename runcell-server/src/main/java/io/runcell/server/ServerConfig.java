@@ -28,6 +28,8 @@ import java.util.Set;
  * @param advertiseUrl where the other nodes of a cluster reach this one, or null for {@code http://bind:port}
  * @param nodeCapacity the most sandboxes this node holds in a cluster; new ones go to other nodes beyond it
  * @param drainSeconds how long a graceful shutdown waits for running executions to finish
+ * @param maxUploadBytes largest upload request body (InstaVM's multipart {@code /upload}, held in memory whole)
+ * @param maxDownloadBytes largest file a download returns (InstaVM's {@code /download}); larger ones are 413
  */
 public record ServerConfig(
         String bind,
@@ -47,14 +49,28 @@ public record ServerConfig(
         Set<String> commandAllowlist,
         String advertiseUrl,
         int nodeCapacity,
-        int drainSeconds) {
+        int drainSeconds,
+        long maxUploadBytes,
+        long maxDownloadBytes) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_NODE_CAPACITY = 1000;
     public static final int DEFAULT_DRAIN_SECONDS = 30;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_MAX_DOWNLOAD_BYTES = 100L * 1024 * 1024;
+    /** Both transfer caps stay below this: a transfer is held in memory whole (base64 on the way out). */
+    public static final long MAX_TRANSFER_BYTES = 1024L * 1024 * 1024;
 
     public ServerConfig {
         commandAllowlist = Set.copyOf(commandAllowlist);
+        requireTransferCap("max upload bytes", maxUploadBytes);
+        requireTransferCap("max download bytes", maxDownloadBytes);
+    }
+
+    private static void requireTransferCap(String name, long value) {
+        if (value < 1 || value > MAX_TRANSFER_BYTES) {
+            throw new IllegalArgumentException(name + " must be between 1 and " + MAX_TRANSFER_BYTES + ": " + value);
+        }
     }
 
     public static ServerConfig defaults() {
@@ -76,7 +92,9 @@ public record ServerConfig(
                 AllowlistCommandPolicy.DEFAULT_PROGRAMS,
                 null,
                 DEFAULT_NODE_CAPACITY,
-                DEFAULT_DRAIN_SECONDS);
+                DEFAULT_DRAIN_SECONDS,
+                DEFAULT_MAX_UPLOAD_BYTES,
+                DEFAULT_MAX_DOWNLOAD_BYTES);
     }
 
     /** Applies {@code RUNCELL_*} environment variables over these values. */
@@ -127,6 +145,12 @@ public record ServerConfig(
         }
         if ((v = env.get("RUNCELL_DRAIN_SECONDS")) != null) {
             c = c.withDrainSeconds(Integer.parseInt(v.strip()));
+        }
+        if ((v = env.get("RUNCELL_MAX_UPLOAD_BYTES")) != null) {
+            c = c.withMaxUploadBytes(Long.parseLong(v.strip()));
+        }
+        if ((v = env.get("RUNCELL_MAX_DOWNLOAD_BYTES")) != null) {
+            c = c.withMaxDownloadBytes(Long.parseLong(v.strip()));
         }
         return c;
     }
@@ -214,6 +238,14 @@ public record ServerConfig(
         return edit(b -> b.drainSeconds = value);
     }
 
+    public ServerConfig withMaxUploadBytes(long value) {
+        return edit(b -> b.maxUploadBytes = value);
+    }
+
+    public ServerConfig withMaxDownloadBytes(long value) {
+        return edit(b -> b.maxDownloadBytes = value);
+    }
+
     /** Mutable copy of the components, so each wither names only the component it changes. */
     private static final class Draft {
         String bind;
@@ -234,6 +266,8 @@ public record ServerConfig(
         String advertiseUrl;
         int nodeCapacity;
         int drainSeconds;
+        long maxUploadBytes;
+        long maxDownloadBytes;
 
         Draft(ServerConfig c) {
             bind = c.bind;
@@ -254,6 +288,8 @@ public record ServerConfig(
             advertiseUrl = c.advertiseUrl;
             nodeCapacity = c.nodeCapacity;
             drainSeconds = c.drainSeconds;
+            maxUploadBytes = c.maxUploadBytes;
+            maxDownloadBytes = c.maxDownloadBytes;
         }
 
         ServerConfig build() {
@@ -275,7 +311,9 @@ public record ServerConfig(
                     commandAllowlist,
                     advertiseUrl,
                     nodeCapacity,
-                    drainSeconds);
+                    drainSeconds,
+                    maxUploadBytes,
+                    maxDownloadBytes);
         }
     }
 

@@ -404,18 +404,22 @@ public abstract class StoreContract {
     }
 
     @Test
-    void findExpiredReturnsRunningSandboxesOfTheNodeAtOrPastTheirDeadline() {
+    void findExpiredReturnsRunningAndStoppedSandboxesOfTheNodeAtOrPastTheirDeadline() {
         Account a = insertAccount("alice");
         Instant now = T0.plusSeconds(1000);
         Sandbox due = insertSandbox(a, SandboxState.RUNNING, "local", now.minusSeconds(1));
         Sandbox exactly = insertSandbox(a, SandboxState.RUNNING, "local", now);
+        // stopped (by a restart or a stop) keeps its deadline: it is due too
+        Sandbox stopped = insertSandbox(a, SandboxState.STOPPED, "local", now.minusSeconds(5));
         insertSandbox(a, SandboxState.RUNNING, "local", now.plusMillis(1));
+        insertSandbox(a, SandboxState.STOPPED, "local", now.plusMillis(1));
         insertSandbox(a, SandboxState.RUNNING, "local", null);
-        insertSandbox(a, SandboxState.STOPPED, "local", now.minusSeconds(5));
+        insertSandbox(a, SandboxState.EXPIRED, "local", now.minusSeconds(5));
+        insertSandbox(a, SandboxState.DESTROYED, "local", now.minusSeconds(5));
         insertSandbox(a, SandboxState.RUNNING, "other", now.minusSeconds(5));
         assertThat(db.sandboxes().findExpired(now, "local"))
                 .extracting(Sandbox::id)
-                .containsExactlyInAnyOrder(due.id(), exactly.id());
+                .containsExactlyInAnyOrder(due.id(), exactly.id(), stopped.id());
     }
 
     @Test

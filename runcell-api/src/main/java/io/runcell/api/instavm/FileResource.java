@@ -21,15 +21,15 @@ import java.util.Optional;
 /** {@code /upload} (multipart into {@code /workspace}) and {@code /download} (form or JSON; base64 content). */
 final class FileResource {
 
-    /** Largest upload body accepted, in bytes (the whole form is held in memory). */
-    static final int MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
-
     private final Engine engine;
     private final InstaVmApi api;
+    /** Largest upload body accepted, in bytes (the whole form is held in memory). */
+    private final int maxUploadBytes;
 
-    FileResource(Engine engine, InstaVmApi api) {
+    FileResource(Engine engine, InstaVmApi api, int maxUploadBytes) {
         this.engine = engine;
         this.api = api;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     void register(HttpRules rules) {
@@ -37,7 +37,7 @@ final class FileResource {
     }
 
     private void upload(ServerRequest req, ServerResponse res) {
-        Map<String, Forms.Part> form = Forms.read(req, MAX_UPLOAD_BYTES).orElse(Map.of());
+        Map<String, Forms.Part> form = Forms.read(req, maxUploadBytes).orElse(Map.of());
         RequestBody body = RequestBody.ofStrings(texts(form, "session_id", "remote_path", "api_key"));
         Forms.Part file = form.get("file");
         if (file == null) {

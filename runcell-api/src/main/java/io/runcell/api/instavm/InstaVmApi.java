@@ -17,18 +17,21 @@ import java.util.Optional;
 public final class InstaVmApi implements HttpService {
 
     private final Engine engine;
+    private final int maxUploadBytes;
     private final InstaVmErrors errors = new InstaVmErrors();
     private final Guard guard = new Guard(errors);
 
-    public InstaVmApi(Engine engine) {
+    /** @param maxUploadBytes largest {@code /upload} request body (the whole form is held in memory); larger is 413 */
+    public InstaVmApi(Engine engine, int maxUploadBytes) {
         this.engine = engine;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
     public void routing(HttpRules rules) {
         new SessionResource(engine, this).register(rules);
         new ExecuteResource(engine, this).register(rules);
-        new FileResource(engine, this).register(rules);
+        new FileResource(engine, this, maxUploadBytes).register(rules);
     }
 
     /** Wraps a handler so that pydantic-style validation failures and core errors answer in FastAPI's shape. */
@@ -44,15 +47,18 @@ public final class InstaVmApi implements HttpService {
 
     /** The caller: {@code X-API-Key}, else {@code Authorization: Bearer}, else {@code api_key} from the body. */
     Principal principal(ServerRequest req, String bodyKey) {
+        return principalIfKeyed(req, bodyKey)
+                .orElseThrow(() -> new RuncellException(ErrorCode.UNAUTHORIZED, "Not authenticated"));
+    }
+
+    /** Like {@link #principal}, but empty when no key was presented at all; a presented key must be valid. */
+    Optional<Principal> principalIfKeyed(ServerRequest req, String bodyKey) {
         Optional<String> key = Credentials.header(req, Credentials.X_API_KEY)
                 .or(() -> Credentials.bearer(req))
                 .or(() -> Optional.ofNullable(bodyKey).map(String::strip).filter(k -> !k.isEmpty()));
-        if (key.isEmpty()) {
-            throw new RuncellException(ErrorCode.UNAUTHORIZED, "Not authenticated");
-        }
-        return engine.authenticator()
-                .tryAuthenticate(key.get())
-                .orElseThrow(() -> new RuncellException(ErrorCode.UNAUTHORIZED, "Invalid API key"));
+        return key.map(k -> engine.authenticator()
+                .tryAuthenticate(k)
+                .orElseThrow(() -> new RuncellException(ErrorCode.UNAUTHORIZED, "Invalid API key")));
     }
 
     /** The sandbox id of an InstaVM session id (a UUID); unknown shapes are simply not found. */

@@ -15,6 +15,7 @@ import io.runcell.core.execution.ExecutionService;
 import io.runcell.core.sandbox.Sandbox;
 import io.runcell.core.sandbox.SandboxRequest;
 import java.util.List;
+import java.util.Optional;
 
 /** Sessions: create (lazy: no VM yet), info, status, usage, list, kill. */
 final class SessionResource {
@@ -70,14 +71,23 @@ final class SessionResource {
         Json.send(res, Status.OK_200, o);
     }
 
-    /** Totals over the session's most recent {@value ExecutionService#MAX_LIST} executions. */
+    /**
+     * Totals over the session's most recent {@value ExecutionService#MAX_LIST} executions. InstaVM's current SDK
+     * asks without any key, so a keyless request is answered for the session its id names (the id is the capability,
+     * like a result URL); a request with a key is checked as everywhere else.
+     */
     private void usage(ServerRequest req, ServerResponse res) {
-        Principal p = api.principal(req, null);
-        // one read: the listing is charged, so the session is looked up without a second token
-        Sandbox s = engine.sandboxes()
-                .ownedIncludingDestroyed(
-                        p, InstaVmApi.sandboxId(req.path().pathParameters().get("id")));
-        List<Execution> executions = engine.executions().list(p, s.id(), ExecutionService.MAX_LIST);
+        Optional<Principal> caller = api.principalIfKeyed(req, null);
+        Sandbox s;
+        List<Execution> executions;
+        if (caller.isPresent()) {
+            // one read: the listing is charged, so the session is looked up without a second token
+            s = engine.sandboxes().ownedIncludingDestroyed(caller.get(), sessionSandboxId(req));
+            executions = engine.executions().list(caller.get(), s.id(), ExecutionService.MAX_LIST);
+        } else {
+            s = engine.sandboxes().getByCapability(sessionSandboxId(req));
+            executions = engine.executions().listByCapability(s.id(), ExecutionService.MAX_LIST);
+        }
         long cpuMillis = 0;
         long wallMillis = 0;
         var now = engine.clock().instant();
@@ -145,8 +155,10 @@ final class SessionResource {
     }
 
     private Sandbox session(Principal p, ServerRequest req) {
-        return engine.sandboxes()
-                .getIncludingDestroyed(
-                        p, InstaVmApi.sandboxId(req.path().pathParameters().get("id")));
+        return engine.sandboxes().getIncludingDestroyed(p, sessionSandboxId(req));
+    }
+
+    private static String sessionSandboxId(ServerRequest req) {
+        return InstaVmApi.sandboxId(req.path().pathParameters().get("id"));
     }
 }

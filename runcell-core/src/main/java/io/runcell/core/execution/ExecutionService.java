@@ -424,6 +424,18 @@ public final class ExecutionService {
         caller.require(Scope.READ_VM);
         sandboxes.ownedIncludingDestroyed(caller, sandboxId);
         rates.charge(caller, EndpointClass.READ);
+        return listOf(sandboxId, limit);
+    }
+
+    /**
+     * {@link #list} for a sandbox named by its id alone, whatever its account: the keyless read of
+     * {@link SandboxService#getByCapability}.
+     */
+    public List<Execution> listByCapability(String sandboxId, int limit) {
+        return listOf(sandboxes.getByCapability(sandboxId).id(), limit);
+    }
+
+    private List<Execution> listOf(String sandboxId, int limit) {
         return executions.listBySandbox(sandboxId, Math.max(1, Math.min(limit, MAX_LIST))).stream()
                 .map(e -> live.containsKey(e.id()) ? live.get(e.id()).current() : e)
                 .toList();

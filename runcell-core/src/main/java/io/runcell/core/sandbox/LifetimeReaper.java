@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expires running sandboxes whose stored deadline has passed. The deadline lives in the store, not in a timer,
- * so a restart does not forget it: the server calls {@link #sweep()} periodically.
+ * Expires running and stopped sandboxes whose stored deadline has passed. The deadline lives in the store, not in a
+ * timer, so a restart does not forget it: the server calls {@link #sweep()} periodically.
  */
 public final class LifetimeReaper {
 

@@ -7,8 +7,9 @@ import java.util.Map;
  * One sandbox. {@code id} is {@code sbx_<ulid>}; {@code number} is a small positive integer unique per store
  * (Vast instance id, and the base of the sandbox's host uid).
  *
- * @param lifetimeSeconds how long the sandbox may run after each fresh start, or null for no limit
- * @param expiresAt       when the reaper expires it (stored, so a restart does not forget), or null
+ * @param lifetimeSeconds how long a run lasts from a fresh start (from pending or expired), or null for no limit
+ * @param expiresAt       when the reaper expires it, running or stopped (stored, so a restart does not forget); a
+ *                        stop, a server restart or a start within the run never moves it; null without a lifetime
  * @param metadata        caller-supplied strings shown back (InstaVM metadata, Vast image/onstart)
  */
 public record Sandbox(
@@ -60,8 +61,15 @@ public record Sandbox(
                 now);
     }
 
+    /**
+     * Running from {@code now}. A deadline still ahead is kept: the sandbox resumes the run it was stopped in (by a
+     * stop, a server restart or the death of its processes), so stopping cannot stretch a lifetime. Otherwise
+     * (never started, or expired) a fresh run ends {@code lifetimeSeconds} from now.
+     */
     public Sandbox started(Instant now) {
-        Instant deadline = lifetimeSeconds == null ? null : now.plusSeconds(lifetimeSeconds);
+        Instant deadline = expiresAt != null && expiresAt.isAfter(now)
+                ? expiresAt
+                : lifetimeSeconds == null ? null : now.plusSeconds(lifetimeSeconds);
         return new Sandbox(
                 id,
                 number,

@@ -28,7 +28,7 @@ public interface SandboxRepository {
     /** Sandboxes in any of {@code states} owned by {@code nodeId}. */
     List<Sandbox> listByStates(Set<SandboxState> states, String nodeId);
 
-    /** Running sandboxes of {@code nodeId} whose {@code expiresAt} is at or before {@code now}. */
+    /** Running or stopped sandboxes of {@code nodeId} whose {@code expiresAt} is at or before {@code now}. */
     List<Sandbox> findExpired(Instant now, String nodeId);
 
     /** How many sandboxes of the account are in none of the {@code excluded} states. */

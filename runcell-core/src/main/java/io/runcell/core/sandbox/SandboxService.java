@@ -210,6 +210,18 @@ public final class SandboxService {
                 Access.READ);
     }
 
+    /**
+     * Any account's sandbox, destroyed ones included, by its id alone: the id (a ULID, 80 random bits) is the
+     * capability, as a result URL's token is. Only for the one read a dialect documents as keyless (InstaVM's
+     * session usage, which InstaVM's current SDK reads without a key); nothing is charged, there being no caller.
+     */
+    public Sandbox getByCapability(String id) {
+        if (id == null || Ids.ulidOf(Ids.SANDBOX, id).isEmpty()) {
+            throw notFound();
+        }
+        return here(sandboxes.findById(id).orElseThrow(SandboxService::notFound), Access.READ);
+    }
+
     public List<Sandbox> list(Principal caller, String afterId, int limit) {
         caller.require(Scope.READ_VM);
         rates.charge(caller, EndpointClass.READ);
@@ -397,11 +409,14 @@ public final class SandboxService {
         });
     }
 
-    /** Called by the reaper: expires {@code id} if it is running past its deadline. */
+    /**
+     * Called by the reaper: expires {@code id} if its deadline has passed while it is running or stopped (a stop, or
+     * a server restart that stopped it, keeps the deadline; its workspace is wiped at the deadline all the same).
+     */
     public void expireIfDue(String id) {
         locks.with(id, () -> {
             Sandbox s = load(id);
-            if (s.state() == SandboxState.RUNNING && lifetimePassed(s)) {
+            if (SandboxState.REAPED_AT_DEADLINE.contains(s.state()) && lifetimePassed(s)) {
                 expire(s);
             }
             return null;
@@ -411,7 +426,8 @@ public final class SandboxService {
     /**
      * After a restart of this node: nothing of the previous run is alive (the backends tie their processes to the
      * server's), so running sandboxes become stopped with their workspaces intact, except those whose stored
-     * deadline passed while the server was down: they are expired (workspace wiped) as the reaper would have.
+     * deadline passed while the server was down: they are expired (workspace wiped) as the reaper would have. The
+     * others keep their deadline: the reaper expires them at it, and a start before it resumes the same run.
      */
     public void recoverAfterRestart() {
         List<Sandbox> live =

@@ -287,7 +287,7 @@ public final class MemoryStore {
         @Override
         public List<Sandbox> findExpired(Instant now, String nodeId) {
             return rows.values().stream()
-                    .filter(s -> s.state() == SandboxState.RUNNING
+                    .filter(s -> SandboxState.REAPED_AT_DEADLINE.contains(s.state())
                             && s.expiresAt() != null
                             && !s.expiresAt().isAfter(now)
                             && nodeId.equals(s.nodeId()))

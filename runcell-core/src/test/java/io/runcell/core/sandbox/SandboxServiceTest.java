@@ -125,6 +125,52 @@ class SandboxServiceTest {
     }
 
     @Test
+    void sandboxStoppedByARestartIsExpiredByTheReaperAtItsStoredDeadline() {
+        Sandbox s = core.sandboxes.create(alice, lifetime(30, true));
+        core.clock.advance(Duration.ofSeconds(10));
+        core.sandboxes.recoverAfterRestart();
+        assertThat(core.sandboxes.get(alice, s.id()).state()).isEqualTo(SandboxState.STOPPED);
+        core.clock.advance(Duration.ofSeconds(19));
+        assertThat(core.reaper.sweep()).isZero();
+        assertThat(core.driver.events).doesNotContain("reset:" + s.id());
+        core.clock.advance(Duration.ofSeconds(1));
+        assertThat(core.reaper.sweep()).isEqualTo(1);
+        assertThat(core.sandboxes.get(alice, s.id()).state()).isEqualTo(SandboxState.EXPIRED);
+        assertThat(core.driver.events).contains("reset:" + s.id());
+        // expired once: the next sweep finds nothing
+        assertThat(core.reaper.sweep()).isZero();
+    }
+
+    @Test
+    void startAfterARestartBeforeTheDeadlineKeepsIt() {
+        Sandbox s = core.sandboxes.create(alice, lifetime(30, true));
+        core.clock.advance(Duration.ofSeconds(10));
+        core.sandboxes.recoverAfterRestart();
+        Sandbox resumed = core.sandboxes.ensureRunning(alice, s.id());
+        assertThat(resumed.state()).isEqualTo(SandboxState.RUNNING);
+        assertThat(resumed.expiresAt()).isEqualTo(s.expiresAt());
+        assertThat(core.driver.events).doesNotContain("reset:" + s.id());
+        core.clock.advance(Duration.ofSeconds(20));
+        assertThat(core.reaper.sweep()).isEqualTo(1);
+        assertThat(core.sandboxes.get(alice, s.id()).state()).isEqualTo(SandboxState.EXPIRED);
+    }
+
+    @Test
+    void anExplicitStopAndStartKeepTheDeadlineToo() {
+        Sandbox s = core.sandboxes.create(alice, lifetime(30, true));
+        core.clock.advance(Duration.ofSeconds(10));
+        core.sandboxes.stop(alice, s.id());
+        assertThat(core.sandboxes.start(alice, s.id()).expiresAt()).isEqualTo(s.expiresAt());
+        core.sandboxes.stop(alice, s.id());
+        core.clock.advance(Duration.ofSeconds(20));
+        assertThat(core.reaper.sweep()).isEqualTo(1);
+        assertThat(core.sandboxes.get(alice, s.id()).state()).isEqualTo(SandboxState.EXPIRED);
+        // after expiry a start is a fresh run
+        assertThat(core.sandboxes.start(alice, s.id()).expiresAt())
+                .isEqualTo(core.clock.instant().plusSeconds(30));
+    }
+
+    @Test
     void restartRecoveryExpiresSandboxesWhoseDeadlinePassedWhileDown() {
         Sandbox due = core.sandboxes.create(alice, lifetime(30, true));
         Sandbox notYet = core.sandboxes.create(alice, lifetime(120, true));

@@ -71,6 +71,17 @@ final class ServeCommand implements Callable<Integer> {
                     + " default 30)")
     Integer drainSeconds;
 
+    @Option(
+            names = "--max-upload-bytes",
+            description = "largest upload request body (env RUNCELL_MAX_UPLOAD_BYTES, default 67108864 = 64 MiB)")
+    Long maxUploadBytes;
+
+    @Option(
+            names = "--max-download-bytes",
+            description =
+                    "largest file a download returns (env RUNCELL_MAX_DOWNLOAD_BYTES, default 104857600 = 100 MiB)")
+    Long maxDownloadBytes;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config = config(System.getenv());
@@ -104,6 +115,8 @@ final class ServeCommand implements Callable<Integer> {
         if (advertiseUrl != null) config = config.withAdvertiseUrl(advertiseUrl);
         if (nodeCapacity != null) config = config.withNodeCapacity(nodeCapacity);
         if (drainSeconds != null) config = config.withDrainSeconds(drainSeconds);
+        if (maxUploadBytes != null) config = config.withMaxUploadBytes(maxUploadBytes);
+        if (maxDownloadBytes != null) config = config.withMaxDownloadBytes(maxDownloadBytes);
         return config;
     }
 

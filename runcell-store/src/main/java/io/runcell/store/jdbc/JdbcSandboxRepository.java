@@ -135,9 +135,8 @@ public final class JdbcSandboxRepository implements SandboxRepository {
     @Override
     public List<Sandbox> findExpired(Instant now, String nodeId) {
         List<Object> params = new ArrayList<>();
-        String sql =
-                SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND state = ? AND expires_at <= ? ORDER BY id";
-        params.add(SandboxState.RUNNING.wire());
+        String sql = SELECT + Jdbc.nodeMatch("node_id", nodeId, params) + " AND "
+                + Jdbc.in("state", wires(SandboxState.REAPED_AT_DEADLINE), params) + " AND expires_at <= ? ORDER BY id";
         params.add(now);
         return jdbc.query(sql, JdbcSandboxRepository::map, params.toArray());
     }

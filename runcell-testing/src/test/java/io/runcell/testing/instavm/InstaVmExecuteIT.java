@@ -290,6 +290,45 @@ class InstaVmExecuteIT {
     }
 
     @Test
+    void usageIsAnsweredWithoutAKeyAsTheCurrentSdkAsksForIt() {
+        String session = api.createSession(120);
+        api.bash(session, "echo counted");
+        // InstaVM.get_usage of the current SDK: a bare GET through requests, with no key anywhere
+        Map<String, String> sdk =
+                Map.of("User-Agent", "python-requests/2.32.3", "Accept-Encoding", "gzip, deflate", "Accept", "*/*");
+        Http anon = server.http();
+        Http.Response keyless = anon.send("GET", "/v1/sessions/usage/" + session, null, sdk);
+        assertThat(keyless.status()).as(keyless.body()).isEqualTo(200);
+        JsonNode usage = keyless.json();
+        assertThat(usage.get("session_id").asText()).isEqualTo(session);
+        assertThat(usage.get("vm_status").asText()).isEqualTo("active");
+        assertThat(usage.get("executions").asInt()).isEqualTo(1);
+        assertThat(usage.get("cpu_time").isNumber()).isTrue();
+        // the same answer the owner gets with the older SDK's bearer
+        Http.Response bearer = anon.bearer(api.key).get("/v1/sessions/usage/" + session);
+        assertThat(bearer.status()).isEqualTo(200);
+        assertThat(bearer.json().get("executions").asInt()).isEqualTo(1);
+
+        String notFound = "{\"detail\":\"Session not found\"}";
+        Http.Response unknown = anon.send("GET", "/v1/sessions/usage/00000000-0000-0000-0000-000000000000", null, sdk);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo(notFound);
+        assertThat(anon.get("/v1/sessions/usage/not-a-session").body()).isEqualTo(notFound);
+        // a presented key is checked as everywhere else
+        Http.Response invalid = anon.bearer("nope").get("/v1/sessions/usage/" + session);
+        assertThat(invalid.status()).isEqualTo(401);
+        assertThat(invalid.body()).isEqualTo("{\"detail\":\"Invalid API key\"}");
+        Http.Response foreign = other.http.get("/v1/sessions/usage/" + session);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.body()).isEqualTo(notFound);
+        // only usage is keyless
+        Http.Response status = anon.get("/v1/sessions/status/" + session);
+        assertThat(status.status()).isEqualTo(401);
+        assertThat(status.body()).isEqualTo("{\"detail\":\"Not authenticated\"}");
+        assertThat(anon.get("/v1/sessions/session/" + session).status()).isEqualTo(401);
+    }
+
+    @Test
     void killEndsTheSession() {
         String session = api.createSession(120);
         api.bash(session, "true");

@@ -10,20 +10,27 @@ import java.util.Map;
 /** Shortcuts over the InstaVM dialect, authenticating with {@code X-API-Key} as the official SDK does. */
 final class InstaVmFixture {
 
-    final TestServer server;
+    /** Without credentials. */
+    final Http anon;
+
     final String key;
     final Http http;
 
     InstaVmFixture(TestServer server, String key) {
-        this.server = server;
+        this(server.http(), key);
+    }
+
+    /** Over any server ({@code anon} reaches it without credentials), e.g. a forked one. */
+    InstaVmFixture(Http anon, String key) {
+        this.anon = anon;
         this.key = key;
-        this.http = server.http().withHeader("X-API-Key", key);
+        this.http = anon.withHeader("X-API-Key", key);
     }
 
     /** Creates a session the SDK's way: the key only in the body. */
     String createSession(int lifetimeSeconds) {
         ObjectNode body = Http.JSON.createObjectNode().put("api_key", key).put("vm_lifetime_seconds", lifetimeSeconds);
-        Http.Response r = server.http().post("/v1/sessions/session", body.toString());
+        Http.Response r = anon.post("/v1/sessions/session", body.toString());
         if (r.status() != 200) {
             throw new AssertionError("session create failed: " + r.status() + " " + r.body());
         }
@@ -52,10 +59,12 @@ final class InstaVmFixture {
     }
 
     String vmStatus(String session) {
-        return http.get("/v1/sessions/status/" + session)
-                .json()
-                .get("vm_status")
-                .asText();
+        return status(session).get("vm_status").asText();
+    }
+
+    /** {@code GET /v1/sessions/status/{id}}: {@code vm_status}, {@code expires_at}... */
+    JsonNode status(String session) {
+        return http.get("/v1/sessions/status/" + session).json();
     }
 
     /** A multipart/form-data body of text fields and one file part. */

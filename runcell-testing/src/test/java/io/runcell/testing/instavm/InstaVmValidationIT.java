@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.runcell.testing.Http;
 import io.runcell.testing.TestServer;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,10 +181,63 @@ class InstaVmValidationIT {
     }
 
     @Test
-    void rateLimitedRendersDetail() {
-        // the limiter arrives with a later issue; its error renders as FastAPI's detail already
+    void unknownTaskIsNotFoundInDetailShape() {
+        // a well-formed task id that names no execution (429s in the same shape: InstaVmRateLimitIT)
         Http.Response r = api.http.get("/v1/executions/exe_01J00000000000000000000000");
         assertThat(r.status()).isEqualTo(404);
         assertThat(r.body()).isEqualTo("{\"detail\":\"Task not found\"}");
+    }
+
+    @Test
+    void aListThatIsNotAListIsListTypeAndANullIntegerIsIntType() {
+        assert422(
+                api.http.post("/execute", "{\"command\":\"print(1)\",\"vault_ids\":\"vlt_a\"}"),
+                "[" + item("[\"body\",\"vault_ids\"]", "Input should be a valid list", "list_type") + "]");
+        // timeout is an int with a default, not Optional[int]: an explicit null is refused
+        assert422(
+                api.http.post("/execute_async", "{\"command\":\"print(1)\",\"timeout\":null}"),
+                "[" + item("[\"body\",\"timeout\"]", "Input should be a valid integer", "int_type") + "]");
+        // while vault_ids is Optional[List[str]]: null is accepted
+        Http.Response ok = api.http.post("/execute", "{\"command\":\"print(2)\",\"vault_ids\":null}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+
+    @Test
+    void anUnparseableMultipartFormIs400() {
+        String expected = "{\"detail\":\"There was an error parsing the body\"}";
+        // no boundary in the Content-Type
+        Http.Response noBoundary =
+                api.http.send("POST", "/upload", "--x\r\n\r\n--x--\r\n", Map.of("Content-Type", "multipart/form-data"));
+        assertThat(noBoundary.status()).isEqualTo(400);
+        assertThat(noBoundary.header("content-type")).startsWith("application/json");
+        assertThat(noBoundary.body()).isEqualTo(expected);
+        // a part that never ends
+        Http.Response unterminated = api.http.send(
+                "POST",
+                "/upload",
+                "--b\r\nContent-Disposition: form-data; name=\"session_id\"\r\n\r\nabc",
+                Map.of("Content-Type", "multipart/form-data; boundary=b"));
+        assertThat(unterminated.status()).isEqualTo(400);
+        assertThat(unterminated.body()).isEqualTo(expected);
+        // /download reads forms too: a multipart body without any delimiter
+        Http.Response download = api.http.send(
+                "POST", "/download", "no delimiter here", Map.of("Content-Type", "multipart/form-data; boundary=b"));
+        assertThat(download.status()).isEqualTo(400);
+        assertThat(download.body()).isEqualTo(expected);
+    }
+
+    @Test
+    void downloadNeedsASessionIdAndAPath() {
+        assert422(
+                api.http.post("/download", "{}"),
+                "[" + item("[\"body\",\"session_id\"]", "Field required", "missing") + ","
+                        + item("[\"body\",\"remote_path\"]", "Field required", "missing") + "]");
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        assert422(
+                api.http.send("POST", "/download", "remote_path=a.txt", form),
+                "[" + item("[\"body\",\"session_id\"]", "Field required", "missing") + "]");
+        assert422(
+                api.http.send("POST", "/download", "session_id=00000000-0000-0000-0000-000000000000", form),
+                "[" + item("[\"body\",\"remote_path\"]", "Field required", "missing") + "]");
     }
 }
