@@ -1,6 +1,8 @@
 package io.runcell.driver.namespace;
 
 import io.runcell.driver.spi.SandboxSpec;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -8,9 +10,13 @@ import java.util.concurrent.TimeUnit;
  * the cgroup slot both are charged to. {@link #alive()} turns false as soon as the outer bubblewrap exits, which it
  * does when the sandbox's pid namespace dies.
  *
- * <p>It also keeps at most one helper process waiting for the sandbox's next execution, already in its cgroups and
- * namespaces, so an execution does not wait for a JVM spawn and a cgroup v1 migration (an RCU grace period, several
- * milliseconds). Thread-safe.
+ * <p>It also keeps helper processes waiting for the sandbox's next executions, already in its cgroups and namespaces,
+ * so an execution does not wait for a JVM spawn and a cgroup v1 migration (an RCU grace period, several
+ * milliseconds). One is kept while the sandbox is idle; up to {@link #MAX_IDLE} when executions overlap, because a
+ * helper serves one execution at a time and each execution beyond the idle helpers costs a fresh helper: without
+ * them, every overlapping execution spawned one and killed one again. The extras are trimmed by
+ * {@link #trimIdle} once they have been idle for {@link #EXTRA_IDLE_NANOS}, so an idle sandbox keeps one.
+ * Thread-safe.
  */
 final class Holder {
 
@@ -19,10 +25,15 @@ final class Holder {
     private final long initPid;
     private final long initStartTime;
     private final CgroupPool.Slot slot;
+    /** Idle helpers kept at most, while executions overlap. */
+    static final int MAX_IDLE = 4;
+    /** How long an idle helper beyond the first is kept. */
+    static final long EXTRA_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private volatile boolean alive = true;
-    // The slot's OOM-kill count as last read: after the sandbox started and after each execution ended.
-    // The helper waiting for this sandbox's next execution (see Execution.waitingCommand); guarded by this.
-    private Process waiting;
+    // Helpers waiting for this sandbox's next executions (see Execution.waitingCommand), the most recently returned
+    // first; guarded by this.
+    private final ArrayDeque<Idle> waiting = new ArrayDeque<>();
     private boolean warming;
     private boolean closed;
 
@@ -59,19 +70,27 @@ final class Holder {
         return alive && process.isAlive();
     }
 
-    /** Takes the waiting helper, if there is a live one. */
+    private record Idle(Process helper, long sinceNanos) {}
+
+    /** Takes a waiting helper (the most recently used live one), or null if none is waiting. */
     synchronized Process takeWaiting() {
-        Process helper = waiting;
-        waiting = null;
-        if (helper != null && !helper.isAlive()) {
-            return null;
+        Idle idle;
+        while ((idle = waiting.pollFirst()) != null) {
+            if (idle.helper().isAlive()) {
+                return idle.helper();
+            }
         }
-        return helper;
+        return null;
+    }
+
+    /** Helpers waiting now (tests). */
+    synchronized int waitingCount() {
+        return waiting.size();
     }
 
     /** True if the caller should start a waiting helper: none is waiting or starting, and the holder is open. */
     synchronized boolean claimWarming() {
-        if (closed || warming || waiting != null) {
+        if (closed || warming || !waiting.isEmpty()) {
             return false;
         }
         warming = true;
@@ -91,17 +110,30 @@ final class Holder {
         keep(helper);
     }
 
-    /** Takes back an idle helper after an execution; kills it if another is waiting or the holder is closed. */
+    /** Takes back an idle helper after an execution; kills it if {@link #MAX_IDLE} wait or the holder is closed. */
     synchronized void giveBack(Process helper) {
         keep(helper);
     }
 
     private void keep(Process helper) {
-        if (closed || waiting != null || !alive()) {
+        if (closed || waiting.size() >= MAX_IDLE || !alive()) {
             helper.destroyForcibly();
             return;
         }
-        waiting = helper;
+        waiting.addFirst(new Idle(helper, System.nanoTime()));
+    }
+
+    /** SIGKILLs idle helpers beyond the first that have waited longer than {@link #EXTRA_IDLE_NANOS} by {@code now}. */
+    synchronized void trimIdle(long nowNanos) {
+        Iterator<Idle> oldestFirst = waiting.descendingIterator();
+        while (waiting.size() > 1 && oldestFirst.hasNext()) {
+            Idle idle = oldestFirst.next();
+            if (nowNanos - idle.sinceNanos() < EXTRA_IDLE_NANOS) {
+                return;
+            }
+            oldestFirst.remove();
+            idle.helper().destroyForcibly();
+        }
     }
 
     /**
@@ -118,10 +150,8 @@ final class Holder {
             }
             wait(left);
         }
-        if (waiting != null) {
-            waiting.destroyForcibly();
-            waiting = null;
-        }
+        waiting.forEach(idle -> idle.helper().destroyForcibly());
+        waiting.clear();
         return true;
     }
 }

@@ -77,6 +77,8 @@ public final class NamespaceDriver implements SandboxDriver {
             thread.setDaemon(true);
             return thread;
         });
+        // idle helpers kept while executions overlapped: back to one per sandbox soon after
+        timer.scheduleWithFixedDelay(this::trimIdleHelpers, 1, 1, TimeUnit.SECONDS);
     }
 
     private static CgroupPool newPool(NamespaceDriverConfig config) throws DriverException {
@@ -342,6 +344,16 @@ public final class NamespaceDriver implements SandboxDriver {
             throw new DriverException(Reason.FAILED, "could not start the exec helper: " + e.getMessage(), e);
         }
         return execution;
+    }
+
+    private void trimIdleHelpers() {
+        try {
+            long now = System.nanoTime();
+            running.values().forEach(h -> h.trimIdle(now));
+        } catch (RuntimeException e) {
+            // keep the schedule alive: a failed round only leaves extra idle helpers until the next one
+            LOG.warn("trimming idle exec helpers failed", e);
+        }
     }
 
     /** Starts a helper waiting for the next execution of {@code holder}, unless one is waiting or starting. */

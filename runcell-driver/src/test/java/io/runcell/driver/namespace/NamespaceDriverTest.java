@@ -138,6 +138,26 @@ class NamespaceDriverTest {
     }
 
     @Test
+    void overlappingExecutionsLeaveIdleHelpersThatAreTrimmedBackToOne() throws Exception {
+        fx.driver.start(DriverFixture.spec("overlap", 100_307));
+        List<java.util.concurrent.CompletableFuture<ExecResult>> running = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            running.add(fx.driver
+                    .exec("overlap", ExecRequest.of(List.of("sleep", "0.5"), 30_000), new Collector())
+                    .completion());
+        }
+        for (var r : running) {
+            assertThat(r.get(30, TimeUnit.SECONDS).exitCode()).isZero();
+        }
+        // each helper went back to the sandbox instead of being killed: the next overlap spawns none
+        assertThat(fx.driver.holder("overlap").waitingCount()).isBetween(2, Holder.MAX_IDLE);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> fx.driver.holder("overlap").waitingCount() == 1);
+        assertThat(fx.run("overlap", "echo", "still").stdout()).isEqualTo("still\n");
+        fx.driver.destroy("overlap");
+    }
+
+    @Test
     void cgroupSlotsAreReused() throws Exception {
         fx.driver.start(DriverFixture.spec("slot-a", 100_305));
         int slot = fx.driver.holder("slot-a").slot().index();
@@ -231,8 +251,7 @@ class NamespaceDriverTest {
         fx.driver.start(DriverFixture.spec("dies", 100_309));
         ProcStat.kill(fx.driver.holder("dies").initPid());
         await().atMost(Duration.ofSeconds(10)).until(() -> !fx.driver.isRunning("dies"));
-        assertThatThrownBy(() ->
-                        fx.driver.exec("dies", ExecRequest.of(List.of("true"), 1_000), new DriverFixture.Collector()))
+        assertThatThrownBy(() -> fx.driver.exec("dies", ExecRequest.of(List.of("true"), 1_000), new Collector()))
                 .isInstanceOfSatisfying(DriverException.class, e -> assertThat(e.reason())
                         .isEqualTo(DriverException.Reason.NOT_RUNNING));
         fx.driver.start(DriverFixture.spec("dies", 100_309));
