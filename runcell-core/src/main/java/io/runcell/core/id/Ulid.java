@@ -16,8 +16,15 @@ public record Ulid(long msb, long lsb) {
 
     public static Ulid next(InstantSource clock) {
         long time = clock.millis() & 0xFFFF_FFFF_FFFFL;
-        long rand16 = RANDOM.nextInt() & 0xFFFFL;
-        return new Ulid((time << 16) | rand16, RANDOM.nextLong());
+        // one draw of the 80 random bits: each SecureRandom call takes its lock (and may read /dev/urandom)
+        byte[] r = new byte[10];
+        RANDOM.nextBytes(r);
+        long rand16 = (r[0] & 0xFFL) << 8 | (r[1] & 0xFFL);
+        long lsb = 0;
+        for (int i = 2; i < 10; i++) {
+            lsb = lsb << 8 | (r[i] & 0xFFL);
+        }
+        return new Ulid((time << 16) | rand16, lsb);
     }
 
     /** Parses 26 base32 characters (either case); throws IllegalArgumentException otherwise. */

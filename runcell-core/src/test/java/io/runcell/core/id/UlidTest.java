@@ -50,4 +50,22 @@ class UlidTest {
         assertThat(Ids.convert("vps_nonsense", Ids.VPS, Ids.SANDBOX)).isEmpty();
         assertThat(Ids.sandboxIdFromUuid("not-a-uuid")).isEmpty();
     }
+
+    @Test
+    void idsOfOneMillisecondShareTheTimePrefixAndDifferInTheirRandomBits() {
+        java.time.InstantSource fixed =
+                java.time.InstantSource.fixed(java.time.Instant.ofEpochMilli(1_700_000_000_123L));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        java.util.Set<Character> firstRandomChars = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String id = Ulid.next(fixed).toString();
+            assertThat(id.substring(0, 10))
+                    .isEqualTo(Ulid.next(fixed).toString().substring(0, 10));
+            firstRandomChars.add(id.charAt(10));
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(1000);
+        // the 16 random bits next to the time vary too
+        assertThat(firstRandomChars.size()).isGreaterThan(10);
+    }
 }
