@@ -95,10 +95,11 @@ class SerialWriterTest {
                 int i = id;
                 queued.add(pool.submit(() -> writer.write(false, c -> insert(c, i, threads))));
             }
-            // a grouped write whose second statement fails (id 2 is taken): none of it may stay
+            // a grouped write whose second statement fails (id 1 is committed by the write holding the database,
+            // before any queued write runs, whatever order they queued in): none of it may stay
             Future<Integer> broken = pool.submit(() -> writer.write(true, c -> {
                 insert(c, 100, threads);
-                return insert(c, 2, threads);
+                return insert(c, 1, threads);
             }));
             Thread.sleep(200); // let them queue
             release.countDown();
