@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * D seconds against one in-process node, as an account on the {@code unlimited} plan. An execution counts when
  * its 202 arrives (its record is stored durably by then). Prints accepted/s and the accept latency percentiles.
  *
- * <p>Usage: {@code Throughput CLIENTS SECONDS SANDBOXES}
+ * <p>Usage: {@code Throughput CLIENTS SECONDS SANDBOXES [WARMUP_SECONDS=40]}: the same load runs unmeasured for
+ * the warm-up first, so the figures are the JIT-compiled server's.
  */
 public final class Throughput {
 
@@ -27,6 +28,7 @@ public final class Throughput {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int sandboxCount = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+        int warmUpSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 40;
         Path dir = Files.createTempDirectory("runcell-throughput-");
         try (RuncellServer server =
                 RuncellServer.start(ServerConfig.defaults().withPort(0).withDataDir(dir))) {
@@ -45,53 +47,17 @@ public final class Throughput {
                 sandboxes.add(id(post(setup, "/runcell/v1/sandboxes", "{}")));
             }
             String body = "{\"argv\":[\"true\"],\"wait\":false}";
-            // warm up
-            for (int i = 0; i < 500; i++) {
-                post(setup, "/runcell/v1/sandboxes/" + sandboxes.get(i % sandboxCount) + "/executions", body);
-            }
+            // the same load, unmeasured, until the JIT has compiled the hot paths: on 2 busy cores C2 still took
+            // 18% of the CPU 20-28 s into a run, 6% after 40 s (perf)
+            load(clients, warmUpSeconds, base, key, sandboxes, body, new Tally());
             double finishedBefore = finished(setup);
-            AtomicLong accepted = new AtomicLong();
-            AtomicLong refused = new AtomicLong();
-            ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
-            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            Tally tally = new Tally();
             long t0 = System.nanoTime();
-            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int c = 0; c < clients; c++) {
-                    final int client = c;
-                    pool.submit(() -> {
-                        // one keep-alive connection per client, as a script or SDK session holds
-                        PlainHttp http = new PlainHttp(base, key);
-                        long[] lat = new long[1 << 20];
-                        int n = 0;
-                        int i = 0;
-                        while (System.nanoTime() < end) {
-                            String path = "/runcell/v1/sandboxes/" + sandboxes.get((client + i++) % sandboxCount)
-                                    + "/executions";
-                            long s = System.nanoTime();
-                            int status;
-                            try {
-                                status = http.post(path, body).status();
-                            } catch (Exception e) {
-                                status = -1;
-                            }
-                            if (status == 202) {
-                                accepted.incrementAndGet();
-                                if (n < lat.length) {
-                                    lat[n++] = System.nanoTime() - s;
-                                }
-                            } else {
-                                refused.incrementAndGet();
-                            }
-                        }
-                        latencies.add(java.util.Arrays.copyOf(lat, n));
-                        return null;
-                    });
-                }
-            }
+            load(clients, seconds, base, key, sandboxes, body, tally);
             double elapsed = (System.nanoTime() - t0) / 1e9;
             // executions that ended during the run (they run behind the accepts; the rest are still queued)
             double ran = finished(setup) - finishedBefore;
-            long[] all = latencies.stream()
+            long[] all = tally.latencies.stream()
                     .flatMapToLong(java.util.Arrays::stream)
                     .sorted()
                     .toArray();
@@ -103,12 +69,59 @@ public final class Throughput {
                     clients,
                     elapsed,
                     sandboxCount,
-                    accepted.get(),
-                    refused.get(),
-                    accepted.get() / elapsed,
+                    tally.accepted.get(),
+                    tally.refused.get(),
+                    tally.accepted.get() / elapsed,
                     p50,
                     p99,
                     ran / elapsed);
+        }
+    }
+
+    /** What one phase of the load counted. */
+    private static final class Tally {
+        final AtomicLong accepted = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+        final ConcurrentLinkedQueue<long[]> latencies = new ConcurrentLinkedQueue<>();
+    }
+
+    /** {@code clients} keep-alive clients posting async executions round-robin over the sandboxes for a while. */
+    private static void load(
+            int clients, int seconds, String base, String key, List<String> sandboxes, String body, Tally tally) {
+        int sandboxCount = sandboxes.size();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                final int client = c;
+                pool.submit(() -> {
+                    // one keep-alive connection per client, as a script or SDK session holds
+                    PlainHttp http = new PlainHttp(base, key);
+                    long[] lat = new long[1 << 20];
+                    int n = 0;
+                    int i = 0;
+                    while (System.nanoTime() < end) {
+                        String path =
+                                "/runcell/v1/sandboxes/" + sandboxes.get((client + i++) % sandboxCount) + "/executions";
+                        long s = System.nanoTime();
+                        int status;
+                        try {
+                            status = http.post(path, body).status();
+                        } catch (Exception e) {
+                            status = -1;
+                        }
+                        if (status == 202) {
+                            tally.accepted.incrementAndGet();
+                            if (n < lat.length) {
+                                lat[n++] = System.nanoTime() - s;
+                            }
+                        } else {
+                            tally.refused.incrementAndGet();
+                        }
+                    }
+                    tally.latencies.add(java.util.Arrays.copyOf(lat, n));
+                    return null;
+                });
+            }
         }
     }
 

@@ -25,8 +25,8 @@ final class Holder {
     private final long initPid;
     private final long initStartTime;
     private final CgroupPool.Slot slot;
-    /** Idle helpers kept at most, while executions overlap. */
-    static final int MAX_IDLE = 4;
+    /** Idle helpers kept at most, while executions overlap: as many as the dispatcher starts at once by default. */
+    static final int MAX_IDLE = 8;
     /** How long an idle helper beyond the first is kept. */
     static final long EXTRA_IDLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The idle exec helpers a sandbox keeps: one while idle, up to four while executions overlap. */
+/** The idle exec helpers a sandbox keeps: one while idle, up to {@link Holder#MAX_IDLE} while executions overlap. */
 class HolderTest {
 
     private final List<Process> started = new ArrayList<>();
@@ -41,7 +41,7 @@ class HolderTest {
     }
 
     @Test
-    void keepsUpToFourIdleHelpersAndKillsTheFifth() throws Exception {
+    void keepsUpToMaxIdleHelpersAndKillsTheNext() throws Exception {
         List<Process> helpers = new ArrayList<>();
         for (int i = 0; i < Holder.MAX_IDLE + 1; i++) {
             helpers.add(sleeper());
