@@ -303,7 +303,7 @@ class VastExecuteIT {
             Http.Response created = admin.post("/runcell/v1/plans", plan);
             assertThat(created.status()).as(created.body()).isEqualTo(201);
         }
-        Http cat = onPlan(admin, "vast-cat");
+        Http cat = onPlan("vast-cat");
         long catInstance = VastFixture.create(cat, "cat");
         Http.Response r =
                 cat.put("/api/v0/instances/command/" + catInstance + "/", "{\"command\":\"cat /etc/nsswitch.conf\"}");
@@ -315,7 +315,7 @@ class VastExecuteIT {
                 "invalid_args",
                 "Invalid command given.");
 
-        Http strict = onPlan(admin, "vast-strict");
+        Http strict = onPlan("vast-strict");
         long strictInstance = VastFixture.create(strict, "strict");
         error(
                 strict.put("/api/v0/instances/command/" + strictInstance + "/", "{\"command\":\"sleep 0\"}"),
@@ -330,17 +330,7 @@ class VastExecuteIT {
     }
 
     /** A new account on {@code plan}, as an HTTP client with its key. */
-    private static Http onPlan(Http admin, String plan) {
-        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"on-" + plan + "\",\"plan\":\"" + plan + "\"}")
-                .json()
-                .get("id")
-                .asText();
-        String key = admin.post(
-                        "/runcell/v1/accounts/" + id + "/keys",
-                        "{\"name\":\"k\",\"scopes\":[\"read:vm\",\"write:vm\"]}")
-                .json()
-                .get("key")
-                .asText();
-        return server.http().bearer(key);
+    private static Http onPlan(String plan) {
+        return server.http().bearer(VastFixture.account(server, "on-" + plan, plan)[1]);
     }
 }

@@ -45,8 +45,14 @@ final class VastFixture {
 
     /** Creates an account and returns {id, key}. */
     static String[] account(TestServer server, String name) {
+        return account(server, name, null);
+    }
+
+    /** Creates an account on {@code plan} (null: the default plan) and returns {id, key}. */
+    static String[] account(TestServer server, String name, String plan) {
         Http admin = server.http().bearer(server.adminKey());
-        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\"}")
+        String planField = plan == null ? "" : ",\"plan\":\"" + plan + "\"";
+        String id = admin.post("/runcell/v1/accounts", "{\"name\":\"" + name + "\"" + planField + "}")
                 .json()
                 .get("id")
                 .asText();
