@@ -35,9 +35,6 @@ public final class SandboxService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxService.class);
     static final Set<SandboxState> GONE = EnumSet.of(SandboxState.DESTROYED);
-    private static final int MAX_LABEL = 1024;
-    private static final int MAX_ENV_ENTRIES = 256;
-    private static final int MAX_ENV_VALUE = 32 * 1024;
     public static final int MAX_PAGE = 500;
     static final String UNREACHABLE = "the sandbox's node is unreachable";
 
@@ -113,13 +110,7 @@ public final class SandboxService {
             throw RuncellException.invalid(FieldError.of(
                     "backend", FieldError.Kind.INVALID_VALUE, "backend must be one of " + drivers.names()));
         }
-        int memory = bounded("memory_mb", request.memoryMb(), plan.defaultMemoryMb(), 64, plan.maxMemoryMb());
-        int vcpus = bounded("vcpus", request.vcpus(), plan.defaultVcpus(), 1, plan.maxVcpus());
-        int pids = bounded("pids_max", request.pidsMax(), plan.defaultPidsMax(), 16, plan.maxPidsMax());
-        Integer lifetime = lifetimeOf(request.lifetimeSeconds(), plan);
-        checkLabel(request.label());
-        checkStrings("env", request.env());
-        checkStrings("metadata", request.metadata());
+        SandboxLimits.Sized size = SandboxLimits.check(request, plan);
         if (sandboxes.countByAccount(caller.accountId(), GONE) >= plan.maxSandboxes()) {
             throw new RuncellException(
                     ErrorCode.QUOTA_EXCEEDED, "The plan allows at most " + plan.maxSandboxes() + " sandboxes.");
@@ -132,13 +123,13 @@ public final class SandboxService {
                 backend,
                 SandboxState.PENDING,
                 request.label(),
-                memory,
-                vcpus,
-                pids,
+                size.memoryMb(),
+                size.vcpus(),
+                size.pidsMax(),
                 Boolean.TRUE.equals(request.network()),
                 request.env(),
                 request.metadata(),
-                lifetime,
+                size.lifetimeSeconds(),
                 null,
                 null,
                 settings.nodeId(),
@@ -253,7 +244,7 @@ public final class SandboxService {
         caller.requireNotBlocked();
         owned(caller, id);
         rates.charge(caller, EndpointClass.MANAGE);
-        checkLabel(label);
+        SandboxLimits.checkLabel(label);
         return relabel(id, label);
     }
 
@@ -267,7 +258,7 @@ public final class SandboxService {
     public List<Sandbox> change(Principal caller, List<String> ids, SandboxChange change) {
         caller.require(Scope.WRITE_VM);
         caller.requireNotBlocked();
-        checkLabel(change.label());
+        SandboxLimits.checkLabel(change.label());
         Access access = change.power() == null ? Access.READ : Access.ACT;
         List<Sandbox> targets = new ArrayList<>();
         for (String id : new java.util.LinkedHashSet<>(ids)) {
@@ -659,56 +650,6 @@ public final class SandboxService {
     private Plan planOf(Principal caller) {
         return plans.find(caller.plan())
                 .orElseThrow(() -> new IllegalStateException("account plan missing: " + caller.plan()));
-    }
-
-    private static Integer lifetimeOf(Integer requested, Plan plan) {
-        if (requested == null) {
-            return plan.defaultLifetimeSeconds() > 0 ? plan.defaultLifetimeSeconds() : null;
-        }
-        return bounded("lifetime_seconds", requested, 0, 1, plan.maxLifetimeSeconds());
-    }
-
-    static int bounded(String field, Integer value, int dflt, int min, int max) {
-        if (value == null) {
-            return dflt;
-        }
-        if (value < min) {
-            throw RuncellException.invalid(
-                    new FieldError(field, FieldError.Kind.TOO_SMALL, field + " must be at least " + min, (long) min));
-        }
-        if (value > max) {
-            throw RuncellException.invalid(
-                    new FieldError(field, FieldError.Kind.TOO_LARGE, field + " must be at most " + max, (long) max));
-        }
-        return value;
-    }
-
-    private static void checkLabel(String label) {
-        if (label != null && label.length() > MAX_LABEL) {
-            throw RuncellException.invalid(new FieldError(
-                    "label", FieldError.Kind.TOO_LONG, "label must be at most " + MAX_LABEL + " characters", (long)
-                            MAX_LABEL));
-        }
-    }
-
-    private static void checkStrings(String field, java.util.Map<String, String> map) {
-        if (map.size() > MAX_ENV_ENTRIES) {
-            throw RuncellException.invalid(new FieldError(
-                    field, FieldError.Kind.TOO_LARGE, field + " has at most " + MAX_ENV_ENTRIES + " entries", (long)
-                            MAX_ENV_ENTRIES));
-        }
-        for (var e : map.entrySet()) {
-            if (e.getKey().isEmpty()
-                    || e.getKey().contains("=")
-                    || e.getKey().indexOf('\0') >= 0
-                    || e.getValue().indexOf('\0') >= 0
-                    || e.getValue().length() > MAX_ENV_VALUE) {
-                throw RuncellException.invalid(FieldError.of(
-                        field,
-                        FieldError.Kind.INVALID_VALUE,
-                        field + " names must be non-empty without '=' and values at most 32 KiB without NUL"));
-            }
-        }
     }
 
     static RuncellException notFound() {
