@@ -34,12 +34,10 @@ public final class PowerService {
     private final Executor executor;
     private final RateLimits rates;
 
-    public PowerService(
-            OperationRepository operations, SandboxService sandboxes, Ids ids, InstantSource clock, Executor executor) {
-        this(operations, sandboxes, ids, clock, executor, RateLimits.NONE);
-    }
-
-    /** With rate limiting: a submit charges {@link EndpointClass#MANAGE}, a get {@link EndpointClass#READ}. */
+    /**
+     * @param rates charged one {@link EndpointClass#MANAGE} token per submit ({@link RateLimits#NONE}: no limit); a
+     *              get is charged as the read of its sandbox by {@code sandboxes}
+     */
     public PowerService(
             OperationRepository operations,
             SandboxService sandboxes,

@@ -239,15 +239,6 @@ public final class SandboxService {
         }
     }
 
-    public Sandbox setLabel(Principal caller, String id, String label) {
-        caller.require(Scope.WRITE_VM);
-        caller.requireNotBlocked();
-        owned(caller, id);
-        rates.charge(caller, EndpointClass.MANAGE);
-        SandboxLimits.checkLabel(label);
-        return relabel(id, label);
-    }
-
     /**
      * Applies {@code change} to the caller's sandboxes {@code ids} as one manage call: one {@link
      * EndpointClass#MANAGE} token however many sandboxes and fields it names, and every check (label length, each

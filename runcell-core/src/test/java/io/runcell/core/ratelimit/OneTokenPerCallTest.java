@@ -88,7 +88,8 @@ class OneTokenPerCallTest {
         assertThat(tokens(() ->
                         core.sandboxes.change(u, List.of(a.id()), new SandboxChange("x", SandboxChange.Power.RUNNING))))
                 .isEqualTo(Map.of(EndpointClass.MANAGE, 1));
-        assertThat(tokens(() -> core.sandboxes.setLabel(u, a.id(), "y"))).isEqualTo(Map.of(EndpointClass.MANAGE, 1));
+        assertThat(tokens(() -> core.sandboxes.change(u, List.of(a.id()), new SandboxChange("y", null))))
+                .isEqualTo(Map.of(EndpointClass.MANAGE, 1));
         assertThat(tokens(() -> core.sandboxes.stop(u, a.id()))).isEqualTo(Map.of(EndpointClass.MANAGE, 1));
         assertThat(tokens(() -> core.sandboxes.start(u, a.id()))).isEqualTo(Map.of(EndpointClass.MANAGE, 1));
         assertThat(tokens(() -> core.sandboxes.destroy(
