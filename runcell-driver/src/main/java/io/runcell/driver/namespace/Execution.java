@@ -70,20 +70,13 @@ final class Execution implements ExecHandle {
         this.cgroups = cgroups;
     }
 
-    /** The helper's command line: cgroups, namespaces of the holder, uid, environment, then the argv. */
+    /**
+     * The command line of a one-shot helper running {@code argv}: cgroups, namespaces of the holder, uid,
+     * environment, then the argv. The driver itself uses {@link #waitingCommand}; tests drive this mode directly.
+     */
     static List<String> command(Path helper, Holder holder, Map<String, String> extraEnv, List<String> argv) {
-        List<String> cmd = new ArrayList<>(List.of(
-                helper.toString(),
-                "exec",
-                Long.toString(holder.initPid()),
-                Integer.toString(holder.spec().uid()),
-                holder.slot().joinArgument(),
-                "--oom-file=" + holder.slot().oomKillsFile()));
-        for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
-            env.entrySet().stream()
-                    .sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> cmd.addAll(List.of("-e", e.getKey() + "=" + e.getValue())));
-        }
+        List<String> cmd = helperArguments(helper, holder);
+        forEachEnvToken(holder, extraEnv, cmd::add);
         cmd.add("--");
         cmd.addAll(argv);
         return cmd;
@@ -94,14 +87,36 @@ final class Execution implements ExecHandle {
      * on its stdin. The driver starts one ahead of the next execution of a sandbox.
      */
     static List<String> waitingCommand(Path helper, Holder holder) {
-        return List.of(
+        List<String> cmd = helperArguments(helper, holder);
+        cmd.add("--request-on-stdin");
+        return cmd;
+    }
+
+    /** The helper's own arguments, which both of its exec modes start with. */
+    private static List<String> helperArguments(Path helper, Holder holder) {
+        return new ArrayList<>(List.of(
                 helper.toString(),
                 "exec",
                 Long.toString(holder.initPid()),
                 Integer.toString(holder.spec().uid()),
                 holder.slot().joinArgument(),
-                "--oom-file=" + holder.slot().oomKillsFile(),
-                "--request-on-stdin");
+                "--oom-file=" + holder.slot().oomKillsFile()));
+    }
+
+    /**
+     * The {@code -e NAME=VALUE} tokens: the sandbox's variables, then the execution's, each in name order (the helper
+     * keeps the last of equal names, so the execution's win).
+     */
+    private static void forEachEnvToken(Holder holder, Map<String, String> extraEnv, Consumer<String> out) {
+        for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
+            if (env.isEmpty()) {
+                continue;
+            }
+            for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+                out.accept("-e");
+                out.accept(e.getKey() + "=" + e.getValue());
+            }
+        }
     }
 
     /**
@@ -116,16 +131,7 @@ final class Execution implements ExecHandle {
         if (lastWithStdin) {
             token(out, "-s");
         }
-        for (Map<String, String> env : List.of(holder.spec().env(), extraEnv)) {
-            if (env.isEmpty()) {
-                continue;
-            }
-            // in name order; the execution's variables come after the sandbox's, and the helper keeps the last one
-            for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
-                token(out, "-e");
-                token(out, e.getKey() + "=" + e.getValue());
-            }
-        }
+        forEachEnvToken(holder, extraEnv, t -> token(out, t));
         token(out, "--");
         for (String arg : argv) {
             token(out, arg);
