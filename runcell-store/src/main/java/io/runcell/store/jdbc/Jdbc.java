@@ -204,7 +204,8 @@ public final class Jdbc {
 
     /**
      * A write's statement with its parameters bound. Closing it closes a fresh statement, or keeps one of the SQLite
-     * writer's cache for the next write.
+     * writer's cache for the next write with its parameters cleared (the cache holds no write's values: an
+     * execution's output can be megabytes).
      */
     private record Bound(PreparedStatement statement, boolean cached) implements AutoCloseable {
         @Override
@@ -224,10 +225,7 @@ public final class Jdbc {
         }
         PreparedStatement ps = cache.get(sql);
         try {
-            ps.clearParameters();
-            for (int i = 0; i < params.length; i++) {
-                bind(ps, i + 1, params[i]);
-            }
+            bindAll(ps, params);
         } catch (SQLException | RuntimeException e) {
             cache.evict(sql);
             throw e;
@@ -238,13 +236,17 @@ public final class Jdbc {
     private static PreparedStatement prepare(Connection c, String sql, Object[] params) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
-            for (int i = 0; i < params.length; i++) {
-                bind(ps, i + 1, params[i]);
-            }
+            bindAll(ps, params);
             return ps;
         } catch (SQLException | RuntimeException e) {
             ps.close();
             throw e;
+        }
+    }
+
+    private static void bindAll(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            bind(ps, i + 1, params[i]);
         }
     }
 
