@@ -32,11 +32,13 @@ runcell_require_jdk() {
 }
 
 # runcell_ensure_packages CMD:PKG ...  installs missing Debian packages as root, or prints the command and fails.
+# CMD is a command looked up on PATH, or an absolute path that must exist.
 runcell_ensure_packages() {
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd=${pair%%:*}; pkg=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [[ $cmd == /* ]]; then [ -e "$cmd" ] || missing+=("$pkg")   # a file, e.g. a static library
+    else command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg"); fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ]; then

@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# Builds the namespace backend's helper (runcell-sandbox.c) into $1/runcell-sandbox; run by Maven at generate-resources.
+# Builds the native helpers into the classes directory $1; run by Maven at generate-resources:
+#   io/runcell/driver/namespace/native/runcell-sandbox   the namespace backend's helper (runcell-sandbox.c)
+#   io/runcell/driver/microvm/guest/sandbox-exec         the microvm guest's exec wrapper (sandbox-exec.c), linked
+#                                                        statically: the guest has only its own small /rc libraries
 set -euo pipefail
-out="${1:?usage: build.sh OUTPUT_DIR}"
-src="$(cd "$(dirname "$0")" && pwd)/runcell-sandbox.c"
+classes="${1:?usage: build.sh CLASSES_DIR}"
+here="$(cd "$(dirname "$0")" && pwd)"
 if ! command -v gcc >/dev/null 2>&1; then
-  echo "build.sh: gcc not found; the namespace driver's helper (runcell-sandbox) needs a C compiler (apt-get install gcc)" >&2
+  echo "build.sh: gcc not found; the native helpers (runcell-sandbox, sandbox-exec) need a C compiler (apt-get install gcc)" >&2
   exit 1
 fi
-mkdir -p "$out"
-gcc -O2 -Wall -Wextra -Werror -std=gnu11 -o "$out/runcell-sandbox.tmp" "$src"
-mv -f "$out/runcell-sandbox.tmp" "$out/runcell-sandbox"
+build() { # SOURCE OUTPUT [GCC FLAGS...]
+  local src="$here/$1" out="$classes/$2"; shift 2
+  mkdir -p "$(dirname "$out")"
+  gcc -O2 -Wall -Wextra -Werror -std=gnu11 "$@" -o "$out.tmp" "$src"
+  mv -f "$out.tmp" "$out"
+}
+build runcell-sandbox.c io/runcell/driver/namespace/native/runcell-sandbox
+# Without a static libc the namespace backend still works; the microvm backend then fails on first use, saying why.
+if echo 'int main(void){return 0;}' | gcc -static -x c -o /dev/null - 2>/dev/null; then
+  build sandbox-exec.c io/runcell/driver/microvm/guest/sandbox-exec -static -s
+else
+  rm -f "$classes/io/runcell/driver/microvm/guest/sandbox-exec"
+  echo "build.sh: WARNING: gcc cannot link statically (no libc.a), so the microvm guest's sandbox-exec is not built" \
+       "and the microvm backend cannot run (apt-get install libc6-dev)" >&2
+fi

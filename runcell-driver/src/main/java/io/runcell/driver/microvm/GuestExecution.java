@@ -9,22 +9,35 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code guest-exec}ed command, watched by a virtual thread that polls {@code guest-exec-status} with
- * backoff (1 ms doubling to 20 ms). The command runs in its own guest cgroup and session (started through
- * {@code sandbox-exec}), so on timeout or {@link #kill} the whole tree is killed with {@code cgroup.kill} (which
- * also reaches processes that left the session), falling back to {@code kill -9 -- -PID}; if the agent cannot
- * do that the VM is reset. An exit by SIGKILL is checked against the cgroup's {@code memory.events} to report
- * OOM kills. Output arrives at exit (the agent does not stream) and is pushed to the
- * sink then, in 64 KiB pieces.
+ * One {@code guest-exec}ed command, watched by a virtual thread. The command runs under the guest's exec wrapper
+ * ({@code sandbox-exec}) in its own guest cgroup and session; when it ends the wrapper posts an
+ * {@link ExitNotice} (see {@link ExitWatcher}), and the watcher asks the agent ({@code guest-exec-status}) at
+ * once, taking the CPU time and OOM count from the notice. The agent's status is the truth: a notice whose
+ * process has not exited yet (the wrapper posts just before it exits, or the guest forged it) is followed by
+ * quick re-polls (1 ms doubling). The agent is also polled in case no notice comes: every
+ * {@value #NOTICED_POLL_MS} ms in a VM that has posted notices before, otherwise from {@value #FIRST_POLL_MS} ms
+ * doubling to {@value #MAX_POLL_MS} ms; without a notice the cgroup's counters are read through the agent.
+ * On timeout or {@link #kill} the whole tree is killed with {@code cgroup.kill} (which also reaches processes that
+ * left the session), falling back to {@code kill -9 -- -PID}; if the agent cannot do that the VM is reset. Output
+ * arrives at exit (the agent does not stream) and is pushed to the sink then, in 64 KiB pieces.
  */
 final class GuestExecution implements ExecHandle {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuestExecution.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    static final long FIRST_POLL_MS = 25;
+    static final long MAX_POLL_MS = 250;
+    /** The safety-net poll once the VM is known to post notices: an early poll only steals the guest's CPU. */
+    static final long NOTICED_POLL_MS = 1000;
+    /** Completed with null by {@link #kill} to wake the watcher. */
+    private volatile CompletableFuture<ExitNotice> nextNotice = new CompletableFuture<>();
 
     private final Vm vm;
     private final long pid;
@@ -53,24 +66,43 @@ final class GuestExecution implements ExecHandle {
     @Override
     public void kill() {
         killRequested = true;
+        nextNotice.complete(null);
     }
 
     private void watch() {
         try {
-            long sleepMs = 1;
+            nextNotice = vm.notices.expect(pid);
+            if (killRequested) {
+                nextNotice.complete(null);
+            }
+            ExitNotice notice = null;
+            boolean noticed = vm.notices.delivered();
+            long pollMs = noticed ? NOTICED_POLL_MS : FIRST_POLL_MS;
+            long maxPollMs = noticed ? NOTICED_POLL_MS : MAX_POLL_MS;
+            long retryMs = 1;
             while (true) {
+                long wait = Math.min(
+                        notice != null ? retryMs : pollMs,
+                        Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+                ExitNotice fresh = await(nextNotice, wait);
+                if (fresh != null) {
+                    notice = fresh;
+                    nextNotice = vm.notices.expect(pid); // a forged notice must not hide the real one
+                } else if (notice != null) {
+                    retryMs = Math.min(retryMs * 2, maxPollMs);
+                } else {
+                    pollMs = Math.min(pollMs * 2, maxPollMs);
+                }
                 GuestExecStatus st = vm.qga.execStatus(pid);
                 if (st.exited()) {
-                    finish(st, false, false);
+                    finish(st, false, false, notice);
                     return;
                 }
                 boolean timedOut = !Instant.now().isBefore(deadline);
                 if (timedOut || killRequested) {
-                    finish(killTree(), timedOut && !killRequested, killRequested);
+                    finish(killTree(), timedOut && !killRequested, killRequested, null);
                     return;
                 }
-                Thread.sleep(sleepMs);
-                sleepMs = Math.min(sleepMs * 2, 20);
             }
         } catch (IOException e) {
             completion.complete(ExecResult.failedToRun("guest agent: " + e.getMessage()));
@@ -80,6 +112,19 @@ final class GuestExecution implements ExecHandle {
         } catch (RuntimeException e) {
             LOG.warn("exec watcher failed", e);
             completion.complete(ExecResult.failedToRun("driver error: " + e));
+        } finally {
+            vm.notices.forget(pid);
+        }
+    }
+
+    /** The notice, or null if none came within {@code millis} (or {@link #kill} woke us). */
+    private static ExitNotice await(CompletableFuture<ExitNotice> notice, long millis) throws InterruptedException {
+        try {
+            return notice.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -134,7 +179,8 @@ final class GuestExecution implements ExecHandle {
         }
     }
 
-    private void finish(GuestExecStatus st, boolean timedOut, boolean killed) {
+    /** @param notice the wrapper's exit notice, or null to read the cgroup's counters through the agent */
+    private void finish(GuestExecStatus st, boolean timedOut, boolean killed, ExitNotice notice) {
         push(st.stdout(), true);
         push(st.stderr(), false);
         if (st.stdoutTruncated()) {
@@ -148,8 +194,9 @@ final class GuestExecution implements ExecHandle {
         if (exit == null && signal == null) {
             signal = 9;
         }
-        boolean oom = !timedOut && !killed && signal != null && signal == 9 && oomKilled();
-        long cpuMicros = cgroupValue("cpu.stat", "usage_usec");
+        boolean sigkill = !timedOut && !killed && signal != null && signal == 9;
+        boolean oom = sigkill && (notice != null ? notice.oomKills() > 0 : oomKilled());
+        long cpuMicros = notice != null ? notice.cpuMicros() : cgroupValue("cpu.stat", "usage_usec");
         completion.complete(new ExecResult(exit, signal, timedOut, killed, oom, cpuMicros, null));
     }
 

@@ -12,14 +12,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The guest kernel ({@code vmlinux}, uncompressed for the PVH entry) and initramfs, built by the
  * {@value #SCRIPT_RESOURCE} classpath resource from Debian packages and cached by a content hash under the
- * cache directory. The same script runs from the shell: {@code bash
- * runcell-driver/src/main/resources/io/runcell/driver/microvm/build-guest.sh OUTDIR}.
+ * cache directory. The same script runs from the shell after a Maven build: {@code bash
+ * runcell-driver/src/main/resources/io/runcell/driver/microvm/build-guest.sh OUTDIR
+ * runcell-driver/target/classes/io/runcell/driver/microvm/guest/sandbox-exec}.
  *
  * <p>Threading: {@link #files()} may be called concurrently; the first caller builds, the others wait.
  */
 public final class GuestImage {
 
     public static final String SCRIPT_RESOURCE = "/io/runcell/driver/microvm/build-guest.sh";
+    /** The guest's exec wrapper, a static binary built from {@code src/main/c/sandbox-exec.c}. */
+    public static final String WRAPPER_RESOURCE = "/io/runcell/driver/microvm/guest/sandbox-exec";
 
     /** The built artefacts. */
     public record Files(Path kernel, Path initrd) {}
@@ -51,15 +54,10 @@ public final class GuestImage {
 
     private Files build() throws IOException {
         java.nio.file.Files.createDirectories(cacheDir);
-        Path script = cacheDir.resolve("build-guest.sh");
-        try (InputStream in = GuestImage.class.getResourceAsStream(SCRIPT_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("missing classpath resource " + SCRIPT_RESOURCE);
-            }
-            java.nio.file.Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path script = extract(SCRIPT_RESOURCE, "build-guest.sh", false);
+        Path wrapper = extract(WRAPPER_RESOURCE, "sandbox-exec", true);
         Path log = cacheDir.resolve("build-guest.log");
-        Process p = new ProcessBuilder("bash", script.toString(), cacheDir.toString())
+        Process p = new ProcessBuilder("bash", script.toString(), cacheDir.toString(), wrapper.toString())
                 .redirectError(log.toFile())
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -79,6 +77,31 @@ public final class GuestImage {
             throw new IOException("guest image build printed " + dir + " but it holds no vmlinux/initrd.img");
         }
         return f;
+    }
+
+    /**
+     * Copies a classpath resource into the cache directory, through a temporary file and a rename: a server
+     * building concurrently (same cache directory) never runs a half-written copy.
+     */
+    private Path extract(String resource, String name, boolean executable) throws IOException {
+        Path target = cacheDir.resolve(name);
+        Path temp = java.nio.file.Files.createTempFile(cacheDir, name, ".tmp");
+        try (InputStream in = GuestImage.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("missing classpath resource " + resource
+                        + (resource.equals(WRAPPER_RESOURCE)
+                                ? " (the build could not link it statically: apt-get install libc6-dev, then rebuild)"
+                                : ""));
+            }
+            java.nio.file.Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            if (executable && !temp.toFile().setExecutable(true)) {
+                throw new IOException("cannot make " + temp + " executable");
+            }
+            java.nio.file.Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            java.nio.file.Files.deleteIfExists(temp);
+        }
+        return target;
     }
 
     private static String tail(Path log) {

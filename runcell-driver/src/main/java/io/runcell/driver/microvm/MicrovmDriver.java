@@ -38,7 +38,10 @@ public final class MicrovmDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(MicrovmDriver.class);
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
-    /** Guest wrapper (build-guest.sh): own cgroup under sandbox/ (pids.max, cgroup.kill, OOM events), setsid. */
+    /**
+     * Guest wrapper (src/main/c/sandbox-exec.c): session, own cgroup under sandbox/ (pids.max, cgroup.kill, OOM
+     * events, CPU time), an exit notice in run/exits when the command ends.
+     */
     static final String EXEC_WRAPPER = "/rc/bin/sandbox-exec";
 
     /** What a running sandbox's VM is, for operators and tests. */
@@ -47,11 +50,19 @@ public final class MicrovmDriver implements SandboxDriver {
 
     private final MicrovmConfig config;
     private final Path root;
+    private final ExitWatcher exitWatcher = new ExitWatcher();
     private final VmLauncher launcher;
     private final WarmPool pool;
     private final Map<String, Vm> running = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> specEnv = new ConcurrentHashMap<>();
+    /**
+     * The guest limits the last sandbox of each shape asked for: pool VMs boot with them, so handing one out
+     * usually needs no guest command (a remount and a cgroup write cost tens of milliseconds under TCG).
+     */
+    private final Map<PoolShape, GuestLimits> lastLimits = new ConcurrentHashMap<>();
+
+    private record GuestLimits(int tmpSizeMb, int pidsMax) {}
 
     public MicrovmDriver(MicrovmConfig config) {
         this(config, new GuestImage(config.imageCacheDir()));
@@ -60,7 +71,7 @@ public final class MicrovmDriver implements SandboxDriver {
     public MicrovmDriver(MicrovmConfig config, GuestImage image) {
         this.config = config;
         this.root = config.dataDir().resolve("microvm").toAbsolutePath();
-        this.launcher = new VmLauncher(config, image);
+        this.launcher = new VmLauncher(config, image, exitWatcher);
         this.pool = new WarmPool(
                 root.resolve(".pool"),
                 config.poolSize(),
@@ -74,7 +85,8 @@ public final class MicrovmDriver implements SandboxDriver {
      * {@code /usr} (sh, its libraries) are paid before hand-out rather than by the sandbox's first execution.
      */
     private Vm bootForPool(Path dir, PoolShape shape) throws IOException {
-        Vm vm = launcher.boot(dir, shape, Math.max(16, shape.memoryMb() / 4), 0);
+        GuestLimits limits = lastLimits.getOrDefault(shape, new GuestLimits(Math.max(16, shape.memoryMb() / 4), 0));
+        Vm vm = launcher.boot(dir, shape, limits.tmpSizeMb(), limits.pidsMax());
         try {
             long pid = vm.qga.exec(
                     EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
@@ -140,6 +152,7 @@ public final class MicrovmDriver implements SandboxDriver {
             Path dir = root.resolve(spec.key());
             Files.createDirectories(dir.resolve("workspace"));
             PoolShape shape = new PoolShape(spec.memoryMb(), spec.vcpus(), spec.network());
+            lastLimits.put(shape, new GuestLimits(spec.tmpSizeMb(), spec.pidsMax()));
             Vm vm = pool.take(shape);
             if (vm != null) {
                 try {
@@ -171,7 +184,8 @@ public final class MicrovmDriver implements SandboxDriver {
     /**
      * Makes a pool VM the sandbox's: moves the sandbox's existing workspace entries into the pool VM's exported
      * directory, renames that directory to the sandbox's workspace path (QEMU holds the export by fd, so the
-     * guest mount follows), moves {@code run/} along and applies the spec's /tmp size and pids limit.
+     * guest mount follows), moves {@code run/} along and applies the spec's /tmp size and pids limit unless the
+     * VM was booted with them.
      */
     private void handOver(Vm vm, Path dir, SandboxSpec spec) throws IOException {
         Path poolWs = vm.workspace();
@@ -187,15 +201,21 @@ public final class MicrovmDriver implements SandboxDriver {
         Files.move(vm.dir().resolve("run"), dir.resolve("run"), StandardCopyOption.ATOMIC_MOVE);
         QemuProcesses.deleteTree(vm.dir());
         vm.relocate(dir);
+        if (vm.tmpSizeMb == spec.tmpSizeMb() && vm.pidsMax == spec.pidsMax()) {
+            return;
+        }
         long pid = vm.qga.exec(
                 "/rc/bin/sh",
                 List.of(
                         "-c",
-                        "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo " + spec.pidsMax()
+                        "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo "
+                                + (spec.pidsMax() > 0 ? Integer.toString(spec.pidsMax()) : "max") // 0: no limit
                                 + " > /sys/fs/cgroup/sandbox/pids.max"),
                 null,
                 null);
         vm.qga.awaitExit(pid, Instant.now().plusSeconds(10));
+        vm.tmpSizeMb = spec.tmpSizeMb();
+        vm.pidsMax = spec.pidsMax();
     }
 
     @Override
@@ -320,6 +340,11 @@ public final class MicrovmDriver implements SandboxDriver {
             } catch (DriverException e) {
                 LOG.warn("stopping {} at close: {}", key, e.getMessage());
             }
+        }
+        try {
+            exitWatcher.close();
+        } catch (IOException e) {
+            LOG.warn("closing the exit notice watch: {}", e.getMessage());
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One booted QEMU: its directory ({@code run/} for sockets, pidfile and console log; {@code workspace/}), its
- * process and its agent and QMP connections. A pool VM is {@link #relocate relocated} into a sandbox's directory
+ * process and its agent and QMP connections ({@code run/exits/} is exported to the guest for exit notices). A pool VM is {@link #relocate relocated} into a sandbox's directory
  * on hand-out; the open connections and the 9p export survive the rename.
  */
 final class Vm {
@@ -23,6 +23,16 @@ final class Vm {
     final QmpClient qmp;
     final long bootMillis;
     volatile boolean fromPool;
+    /** The guest's /tmp size and executions' pids.max as last set (boot arguments, then a hand-out's change). */
+    volatile int tmpSizeMb;
+
+    volatile int pidsMax;
+    /** Exit notices of this VM's executions, fed by the driver's {@link ExitWatcher}. */
+    final ExitNoticeBoard notices = new ExitNoticeBoard();
+    /** The watch on {@link #noticeDir()}, or null if the VM has no notice export (the KVM probe). */
+    volatile java.nio.file.WatchKey noticeWatch;
+
+    private volatile ExitWatcher watcher;
 
     Vm(
             Path dir,
@@ -51,6 +61,11 @@ final class Vm {
         return dir.resolve("workspace");
     }
 
+    /** The host end of the guest's {@code /run/runcell}, where its exec wrapper posts exit notices. */
+    Path noticeDir() {
+        return dir.resolve("run").resolve("exits");
+    }
+
     void relocate(Path newDir) {
         dir = newDir;
     }
@@ -74,7 +89,17 @@ final class Vm {
         closeClients();
     }
 
+    /** Has {@code watcher} deliver this VM's exit notices until the VM shuts down. */
+    void watchNotices(ExitWatcher w) throws IOException {
+        watcher = w;
+        w.watch(this);
+    }
+
     void closeClients() {
+        ExitWatcher w = watcher;
+        if (w != null) {
+            w.unwatch(this);
+        }
         try (var a = qga;
                 var b = qmp) {
             // closes both, either may be null

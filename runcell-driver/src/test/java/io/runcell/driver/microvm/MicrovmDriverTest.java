@@ -300,6 +300,50 @@ class MicrovmDriverTest {
     }
 
     @Test
+    @Order(14)
+    void theHostTakesAndRemovesExitNoticesFromTheVmsNoticeDirectory() throws Exception {
+        // written from the host side: a guest's create races the host's delete (its 9p client then sees ENOENT)
+        Path notices = data.resolve("microvm/box1/run/exits");
+        Files.createFile(notices.resolve("999999-5-0"));
+        Files.createFile(notices.resolve("not-a-notice"));
+        // the pool VM's directory was renamed on hand-out: the watch followed it
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(notices).isEmptyDirectory());
+    }
+
+    @Test
+    @Order(15)
+    void aForgedExitNoticeDoesNotEndTheExecution() throws Exception {
+        // $PPID is the wrapper, whose pid the host waits on
+        // the create may report ENOENT: the host took the notice before the guest's 9p client looked it up again
+        ExecOutcome o = sh("true > /run/runcell/${PPID}-1-1 2>/dev/null; sleep 1; echo still-running; exit 4");
+        assertThat(o.result().exitCode()).isEqualTo(4);
+        assertThat(o.stdout()).isEqualTo("still-running\n");
+        assertThat(o.result().oomKilled()).isFalse();
+        assertThat(o.result().cpuTimeMicros()).as("the real notice's figure").isNotEqualTo(1);
+    }
+
+    @Test
+    @Order(16)
+    void executionsStillEndWhenTheGuestRemovesItsNoticeDirectory() throws Exception {
+        assertThat(sh("umount /run/runcell").result().exitCode()).isZero();
+        try {
+            ExecOutcome o = sh("echo polled; exit 5");
+            assertThat(o.result().exitCode()).isEqualTo(5);
+            assertThat(o.stdout()).isEqualTo("polled\n");
+            ExecOutcome busy = sh("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done");
+            assertThat(busy.result().cpuTimeMicros())
+                    .as("read from the cgroup instead")
+                    .isPositive();
+        } finally {
+            assertThat(sh("mount -t 9p -o trans=virtio,version=9p2000.L,cache=none runcell /run/runcell")
+                            .result()
+                            .exitCode())
+                    .isZero();
+        }
+    }
+
+    @Test
     @Order(20)
     void stopAndStartKeepTheWorkspace() throws Exception {
         assertThat(sh("mkdir -p /workspace/d && echo persisted > /workspace/d/keep.txt")
