@@ -19,8 +19,8 @@
  * {@code norandmaps} (QEMU 7.2 caches translated code by guest virtual address, so randomised library addresses
  * meant translating libc again on every exec), its cgroup2 mount uses {@code favordynmods} (moving a process into a
  * cgroup otherwise waits for an RCU grace period) and it has the host's {@code /etc/ld.so.cache}. Measured with
- * {@code bench/microvm}: a bare {@code guest-exec} of {@code true} went from 84–103 ms to about 36 ms, Runcell's
- * execution of it from 120 ms to about 50 ms.
+ * {@code bench/microvm} (2026-11-23): a bare {@code guest-exec} of {@code true} went from 84–103 ms to 28–36 ms,
+ * Runcell's execution of it from 120 ms to 47–50 ms.
  *
  * <p>Processes: QEMU runs with {@code -daemonize} and a pidfile in {@code <dataDir>/microvm/<key>/run/}, so it
  * does not depend on the thread or the JVM that started it; {@link MicrovmDriver#recover} kills the QEMUs left
@@ -29,9 +29,11 @@
  * <p>Warm pool ({@link WarmPool}): idle VMs booted with a pool-owned workspace directory; on hand-out the
  * sandbox's files are moved into that directory and it is renamed to the sandbox's workspace path. QEMU's 9p
  * backend holds the export by a directory fd (measured: a rename on the host keeps the guest mount working),
- * so a pool VM becomes the sandbox's VM without a reboot or a remount. Measured on the 2-core TCG host at load
- * average ~10: hand-out to first exec 0.15–0.8 s; the alternative, a snapshot restore ({@code -incoming}, {@code cont},
- * then mounting both 9p exports, which must be unmounted while migrating), 2.4–2.7 s to first exec, plus a 77 MB
- * state copy per clone and RNG state shared by all clones.
+ * so a pool VM becomes the sandbox's VM without a reboot or a remount. Pool VMs boot with the /tmp size and pids
+ * limit the last sandbox of their shape asked for, so a hand-out usually runs no guest command. Measured on the
+ * 2-core TCG host: create to first exec 75 ms when quiet (0.15–0.8 s at load average ~10 before these changes);
+ * the alternative, a snapshot restore ({@code -incoming}, {@code cont}, then mounting the 9p exports, which must
+ * be unmounted while migrating), took 2.4–2.7 s to first exec, plus a 77 MB state copy per clone and RNG state
+ * shared by all clones.
  */
 package io.runcell.driver.microvm;
