@@ -31,7 +31,7 @@
  * backend holds the export by a directory fd (measured: a rename on the host keeps the guest mount working),
  * so a pool VM becomes the sandbox's VM without a reboot or a remount. Pool VMs boot with the /tmp size and pids
  * limit the last sandbox of their shape asked for, so a hand-out usually runs no guest command. Measured on the
- * 2-core TCG host: create to first exec 75 ms when quiet (0.15–0.8 s at load average ~10 before these changes);
+ * 2-core TCG host: create to first exec 75 and 106 ms when quiet (0.15–0.8 s at load average ~10 before);
  * the alternative, a snapshot restore ({@code -incoming}, {@code cont}, then mounting the 9p exports, which must
  * be unmounted while migrating), took 2.4–2.7 s to first exec, plus a 77 MB state copy per clone and RNG state
  * shared by all clones.
