@@ -39,17 +39,18 @@ final class ExitWatcher implements Closeable {
      */
     void watch(Vm vm) throws IOException {
         WatchKey key = vm.noticeDir().register(service(), StandardWatchEventKinds.ENTRY_CREATE);
-        vm.noticeWatch = key;
         vms.put(key, vm);
         drain(vm); // notices posted before the watch existed
     }
 
     void unwatch(Vm vm) {
-        WatchKey key = vm.noticeWatch;
-        if (key != null) {
-            key.cancel();
-            vms.remove(key);
-        }
+        vms.entrySet().removeIf(e -> {
+            if (e.getValue() != vm) {
+                return false;
+            }
+            e.getKey().cancel();
+            return true;
+        });
     }
 
     private synchronized WatchService service() throws IOException {

@@ -1,6 +1,7 @@
 package io.runcell.driver.microvm;
 
 import io.runcell.driver.microvm.MicrovmConfig.PoolShape;
+import io.runcell.driver.microvm.Vm.GuestLimits;
 import io.runcell.driver.qga.QgaClient;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.DriverException.Reason;
@@ -61,8 +62,6 @@ public final class MicrovmDriver implements SandboxDriver {
      * usually needs no guest command (a remount and a cgroup write cost tens of milliseconds under TCG).
      */
     private final Map<PoolShape, GuestLimits> lastLimits = new ConcurrentHashMap<>();
-
-    private record GuestLimits(int tmpSizeMb, int pidsMax) {}
 
     public MicrovmDriver(MicrovmConfig config) {
         this(config, new GuestImage(config.imageCacheDir()));
@@ -201,7 +200,8 @@ public final class MicrovmDriver implements SandboxDriver {
         Files.move(vm.dir().resolve("run"), dir.resolve("run"), StandardCopyOption.ATOMIC_MOVE);
         QemuProcesses.deleteTree(vm.dir());
         vm.relocate(dir);
-        if (vm.tmpSizeMb == spec.tmpSizeMb() && vm.pidsMax == spec.pidsMax()) {
+        GuestLimits wanted = new GuestLimits(spec.tmpSizeMb(), spec.pidsMax());
+        if (wanted.equals(vm.limits)) {
             return;
         }
         long pid = vm.qga.exec(
@@ -214,8 +214,7 @@ public final class MicrovmDriver implements SandboxDriver {
                 null,
                 null);
         vm.qga.awaitExit(pid, Instant.now().plusSeconds(10));
-        vm.tmpSizeMb = spec.tmpSizeMb();
-        vm.pidsMax = spec.pidsMax();
+        vm.limits = wanted;
     }
 
     @Override

@@ -9,10 +9,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One booted QEMU: its directory ({@code run/} for sockets, pidfile and console log; {@code workspace/}), its
- * process and its agent and QMP connections ({@code run/exits/} is exported to the guest for exit notices). A pool VM is {@link #relocate relocated} into a sandbox's directory
- * on hand-out; the open connections and the 9p export survive the rename.
+ * process and its agent and QMP connections ({@code run/exits/} is exported to the guest for exit notices). A
+ * pool VM is {@link #relocate relocated} into a sandbox's directory on hand-out; the open connections and the 9p
+ * exports survive the rename.
  */
 final class Vm {
+
+    /** The limits a guest applies itself: its /tmp size (MiB) and executions' pids.max (0: no limit). */
+    record GuestLimits(int tmpSizeMb, int pidsMax) {}
 
     private volatile Path dir;
     final ProcessHandle process;
@@ -24,13 +28,9 @@ final class Vm {
     final long bootMillis;
     volatile boolean fromPool;
     /** The guest's /tmp size and executions' pids.max as last set (boot arguments, then a hand-out's change). */
-    volatile int tmpSizeMb;
-
-    volatile int pidsMax;
+    volatile GuestLimits limits;
     /** Exit notices of this VM's executions, fed by the driver's {@link ExitWatcher}. */
     final ExitNoticeBoard notices = new ExitNoticeBoard();
-    /** The watch on {@link #noticeDir()}, or null if the VM has no notice export (the KVM probe). */
-    volatile java.nio.file.WatchKey noticeWatch;
 
     private volatile ExitWatcher watcher;
 

@@ -179,8 +179,7 @@ final class VmLauncher {
             LOG.debug(
                     "booted {} ({} {}, {} MiB, {} vcpu) in {} ms", dir, accel, m, shape.memoryMb(), shape.vcpus(), ms);
             Vm vm = new Vm(dir, process, shape, accel, m, qga, qmp, ms);
-            vm.tmpSizeMb = tmpSizeMb;
-            vm.pidsMax = pidsMax;
+            vm.limits = new Vm.GuestLimits(tmpSizeMb, pidsMax);
             if (withShares) {
                 vm.watchNotices(exitWatcher);
             }
