@@ -3,6 +3,7 @@
 #   io/runcell/driver/namespace/native/runcell-sandbox   the namespace backend's helper (runcell-sandbox.c)
 #   io/runcell/driver/microvm/guest/sandbox-exec         the microvm guest's exec wrapper (sandbox-exec.c), linked
 #                                                        statically: the guest has only its own small /rc libraries
+#   io/runcell/driver/microvm/guest/guest-resume         run in a VM restored from a snapshot (guest-resume.c), static
 set -euo pipefail
 classes="${1:?usage: build.sh CLASSES_DIR}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,8 +21,9 @@ build runcell-sandbox.c io/runcell/driver/namespace/native/runcell-sandbox
 # Without a static libc the namespace backend still works; the microvm backend then fails on first use, saying why.
 if echo 'int main(void){return 0;}' | gcc -static -x c -o /dev/null - 2>/dev/null; then
   build sandbox-exec.c io/runcell/driver/microvm/guest/sandbox-exec -static -s
+  build guest-resume.c io/runcell/driver/microvm/guest/guest-resume -static -s
 else
-  rm -f "$classes/io/runcell/driver/microvm/guest/sandbox-exec"
-  echo "build.sh: WARNING: gcc cannot link statically (no libc.a), so the microvm guest's sandbox-exec is not built" \
+  rm -f "$classes/io/runcell/driver/microvm/guest/sandbox-exec" "$classes/io/runcell/driver/microvm/guest/guest-resume"
+  echo "build.sh: WARNING: gcc cannot link statically (no libc.a), so the microvm guest's helpers are not built" \
        "and the microvm backend cannot run (apt-get install libc6-dev)" >&2
 fi

@@ -136,6 +136,13 @@ int main(int argc, char **argv) {
     snprintf(own, sizeof own, "e%s", pid);
     // qemu-ga's child is not a process group leader, so this succeeds; the kill fallback uses the session
     setsid();
+    // The agent's working directory is /workspace. In a VM restored from a snapshot template the share was
+    // mounted over it after the agent started (guest-resume), so the inherited directory is the one underneath:
+    // entering it again by name lands in the mount.
+    char cwd[512];
+    if (getcwd(cwd, sizeof cwd) != NULL) {
+        (void)chdir(cwd);
+    }
     join_own_cgroup(own, pid);
     pid_t child = fork();
     if (child < 0) {

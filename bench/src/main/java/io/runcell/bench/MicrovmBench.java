@@ -23,12 +23,17 @@ import java.util.regex.Pattern;
  * Runcell's side of bench/microvm: real servers in this JVM (HTTP over loopback) with the microvm backend. At most
  * two VMs are booted at any time.
  * <ol>
- *   <li>Server A (no pool): the first microvm create after start (pays the KVM probe and the image check), then
- *       EXECS sync executions of {@code true} through the native API and as many bare {@code guest-exec} +
- *       {@code guest-exec-status} round trips on the same VM's agent connection, the idle RSS of that VM, then a
- *       second create (a plain cold boot) and its first execution.</li>
- *   <li>Server B ({@code --microvm-pool 1}): one create to teach the pool the shape (destroyed at once), a wait
- *       until a VM is pooled, then create + first execution from the pool; then the idle RSS of the VMs.</li>
+ *   <li>Server A (no pool, snapshots off: every VM boots): the first microvm create after start (pays the KVM
+ *       probe and the image check), then EXECS sync executions of {@code true} through the native API and as many
+ *       bare {@code guest-exec} + {@code guest-exec-status} round trips on the same VM's agent connection, the idle
+ *       RSS of that VM, then a second create (a plain cold boot) and its first execution.</li>
+ *   <li>Server S (no pool, snapshots on): one create that makes the shape's template if the image cache has none,
+ *       then {@value #RESTORES} creates, each restored from the template, timed to their first execution; then
+ *       the idle memory of those VMs (their RAM is the template's file mapped copy-on-write, so PSS counts the
+ *       shared pages once).</li>
+ *   <li>Server B ({@code --microvm-pool 1}, snapshots on): one create to teach the pool the shape (destroyed at
+ *       once), a wait until a VM is pooled, then create + first execution from the pool; then the idle RSS of the
+ *       VMs.</li>
  * </ol>
  * Args: {@code EXECS IMAGE_CACHE [DATA_DIR]} (the script passes a directory it deletes afterwards). Prints {@code RESULT key=value} lines the script turns into a table.
  */
@@ -47,6 +52,8 @@ public final class MicrovmBench {
     /** The shape of CREATE with the seeded default plan (512 MiB, 1 vCPU, no network). */
     private static final int MEMORY_MB = 512;
 
+    private static final int RESTORES = 5;
+
     public static void main(String[] args) throws Exception {
         int execs = Integer.parseInt(args[0]);
         Path images = Path.of(args[1]);
@@ -55,8 +62,11 @@ public final class MicrovmBench {
                 : Files.createTempDirectory("runcell-bench-vm-");
 
         Path dirA = root.resolve("a");
-        try (RuncellServer server = RuncellServer.start(
-                ServerConfig.defaults().withPort(0).withDataDir(dirA).withMicrovmImages(images))) {
+        try (RuncellServer server = RuncellServer.start(ServerConfig.defaults()
+                .withPort(0)
+                .withDataDir(dirA)
+                .withMicrovmImages(images)
+                .withMicrovmSnapshots(false))) {
             Client c = new Client(
                     server.baseUrl(), server.bootstrap().orElseThrow().key().token());
             MicrovmDriver driver = (MicrovmDriver) server.drivers().get("microvm");
@@ -118,6 +128,42 @@ public final class MicrovmBench {
             c.delete("/runcell/v1/sandboxes/" + s2);
         }
 
+        Path dirS = root.resolve("s");
+        try (RuncellServer server = RuncellServer.start(
+                ServerConfig.defaults().withPort(0).withDataDir(dirS).withMicrovmImages(images))) {
+            Client c = new Client(
+                    server.baseUrl(), server.bootstrap().orElseThrow().key().token());
+            MicrovmDriver driver = (MicrovmDriver) server.drivers().get("microvm");
+            int templatesBefore = templates(images);
+            long t0 = System.nanoTime();
+            String first = id(c.post("/runcell/v1/sandboxes", CREATE));
+            c.exec(first);
+            System.out.printf(
+                    "RESULT template_first_to_exec_ms=%.1f template_made=%s%n",
+                    ms(t0), templates(images) > templatesBefore);
+            Thread.sleep(2000);
+            List<Double> creates = new ArrayList<>();
+            List<Double> toExec = new ArrayList<>();
+            for (int i = 0; i < RESTORES; i++) {
+                t0 = System.nanoTime();
+                String s = id(c.post("/runcell/v1/sandboxes", CREATE));
+                creates.add(ms(t0));
+                c.exec(s);
+                toExec.add(ms(t0));
+                if (!driver.vmInfo(s).orElseThrow().restored()) {
+                    throw new IllegalStateException("sandbox " + s + " was booted, not restored");
+                }
+                Thread.sleep(1000);
+            }
+            Stats cr = Stats.ofMillis(creates);
+            Stats te = Stats.ofMillis(toExec);
+            System.out.printf(
+                    "RESULT restore_create_p50=%.1f restore_to_exec_p50=%.1f restore_to_exec_max=%.1f n=%d%n",
+                    cr.p50(), te.p50(), java.util.Collections.max(toExec), te.n());
+            Thread.sleep(5000);
+            rss("s", dirS);
+        }
+
         Path dirB = root.resolve("b");
         try (RuncellServer server = RuncellServer.start(ServerConfig.defaults()
                 .withPort(0)
@@ -176,10 +222,25 @@ public final class MicrovmBench {
         }
     }
 
-    /** Sums VmRSS and RssAnon of the qemu processes whose command line names this server's data directory. */
+    private static int templates(Path images) throws IOException {
+        Path dir = images.resolve("templates");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var list = Files.list(dir)) {
+            return (int) list.filter(d -> !d.getFileName().toString().startsWith("."))
+                    .count();
+        }
+    }
+
+    /**
+     * Sums VmRSS, RssAnon and PSS (smaps_rollup) of the qemu processes whose command line names this server's
+     * data directory.
+     */
     private static void rss(String label, Path dataDir) throws IOException {
         long rss = 0;
         long anon = 0;
+        long pss = 0;
         int n = 0;
         String needle = dataDir.toAbsolutePath().toString();
         try (var procs = Files.list(Path.of("/proc"))) {
@@ -197,13 +258,20 @@ public final class MicrovmBench {
                             anon += Long.parseLong(line.replaceAll("\\D", ""));
                         }
                     }
+                    for (String line : Files.readAllLines(p.resolve("smaps_rollup"))) {
+                        if (line.startsWith("Pss:")) {
+                            pss += Long.parseLong(line.replaceAll("\\D", ""));
+                        }
+                    }
                     n++;
                 } catch (IOException gone) {
                     // the process ended while we looked
                 }
             }
         }
-        System.out.printf("RESULT rss_%s_vms=%d rss_%s_kib=%d rssanon_%s_kib=%d%n", label, n, label, rss, label, anon);
+        System.out.printf(
+                "RESULT rss_%s_vms=%d rss_%s_kib=%d rssanon_%s_kib=%d pss_%s_kib=%d%n",
+                label, n, label, rss, label, anon, label, pss);
     }
 
     private static double ms(long t0) {

@@ -42,7 +42,8 @@ final class Backends {
         if (onPath(QEMU)) {
             MicrovmConfig microvm = MicrovmConfig.defaults(dataDir)
                     .withImageCacheDir(config.microvmImages())
-                    .withPool(config.microvmPool(), 2048, List.of());
+                    .withPool(config.microvmPool(), 2048, List.of())
+                    .withSnapshots(config.microvmSnapshots());
             drivers.add(new MicrovmDriver(microvm));
         } else if (wantMicrovm) {
             throw new IllegalStateException(

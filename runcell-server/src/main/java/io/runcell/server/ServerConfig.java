@@ -23,6 +23,7 @@ import java.util.Set;
  * @param tmpSizeMb size of each sandbox's private /tmp
  * @param microvmPool idle pre-booted VMs kept per VM shape by the microvm backend (0: none)
  * @param microvmImages cache of the built microvm guest images (content-hashed, shareable)
+ * @param microvmSnapshots start microvm VMs by restoring a per-shape snapshot template instead of booting each
  * @param blockedCommands rule file of the GUARDED policy (Hostup exec), or null for the shipped default list
  * @param commandAllowlist programs a constrained command (Vast execute) may run, bare names
  * @param advertiseUrl where the other nodes of a cluster reach this one, or null for {@code http://bind:port}
@@ -45,6 +46,7 @@ public record ServerConfig(
         int tmpSizeMb,
         int microvmPool,
         Path microvmImages,
+        boolean microvmSnapshots,
         Path blockedCommands,
         Set<String> commandAllowlist,
         String advertiseUrl,
@@ -88,6 +90,7 @@ public record ServerConfig(
                 64,
                 0,
                 Path.of("/var/tmp/runcell-microvm-images"),
+                true,
                 null,
                 AllowlistCommandPolicy.DEFAULT_PROGRAMS,
                 null,
@@ -131,6 +134,9 @@ public record ServerConfig(
         if ((v = env.get("RUNCELL_MICROVM_IMAGE_CACHE")) != null) {
             c = c.withMicrovmImages(Path.of(v));
         }
+        if ((v = env.get("RUNCELL_MICROVM_SNAPSHOTS")) != null) {
+            c = c.withMicrovmSnapshots(parseSwitch("RUNCELL_MICROVM_SNAPSHOTS", v));
+        }
         if ((v = env.get("RUNCELL_BLOCKED_COMMANDS")) != null) {
             c = c.withBlockedCommands(Path.of(v));
         }
@@ -156,6 +162,15 @@ public record ServerConfig(
     }
 
     /** Splits a comma- or blank-separated list. */
+    /** {@code true}/{@code on}/{@code 1} or {@code false}/{@code off}/{@code 0}; anything else is an error. */
+    static boolean parseSwitch(String name, String text) {
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "on", "1" -> true;
+            case "false", "off", "0" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, not '" + text + "'");
+        };
+    }
+
     public static Set<String> parseList(String text) {
         Set<String> out = new LinkedHashSet<>();
         for (String part : text.split("[,\\s]+")) {
@@ -218,6 +233,10 @@ public record ServerConfig(
         return edit(b -> b.microvmImages = value);
     }
 
+    public ServerConfig withMicrovmSnapshots(boolean value) {
+        return edit(b -> b.microvmSnapshots = value);
+    }
+
     public ServerConfig withBlockedCommands(Path value) {
         return edit(b -> b.blockedCommands = value);
     }
@@ -261,6 +280,7 @@ public record ServerConfig(
         int tmpSizeMb;
         int microvmPool;
         Path microvmImages;
+        boolean microvmSnapshots;
         Path blockedCommands;
         Set<String> commandAllowlist;
         String advertiseUrl;
@@ -283,6 +303,7 @@ public record ServerConfig(
             tmpSizeMb = c.tmpSizeMb;
             microvmPool = c.microvmPool;
             microvmImages = c.microvmImages;
+            microvmSnapshots = c.microvmSnapshots;
             blockedCommands = c.blockedCommands;
             commandAllowlist = c.commandAllowlist;
             advertiseUrl = c.advertiseUrl;
@@ -307,6 +328,7 @@ public record ServerConfig(
                     tmpSizeMb,
                     microvmPool,
                     microvmImages,
+                    microvmSnapshots,
                     blockedCommands,
                     commandAllowlist,
                     advertiseUrl,

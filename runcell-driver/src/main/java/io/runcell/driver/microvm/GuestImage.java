@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,15 +15,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@value #SCRIPT_RESOURCE} classpath resource from Debian packages and cached by a content hash under the
  * cache directory. The same script runs from the shell after a Maven build: {@code bash
  * runcell-driver/src/main/resources/io/runcell/driver/microvm/build-guest.sh OUTDIR
- * runcell-driver/target/classes/io/runcell/driver/microvm/guest/sandbox-exec}.
+ * runcell-driver/target/classes/io/runcell/driver/microvm/guest}.
  *
  * <p>Threading: {@link #files()} may be called concurrently; the first caller builds, the others wait.
  */
 public final class GuestImage {
 
     public static final String SCRIPT_RESOURCE = "/io/runcell/driver/microvm/build-guest.sh";
-    /** The guest's exec wrapper, a static binary built from {@code src/main/c/sandbox-exec.c}. */
-    public static final String WRAPPER_RESOURCE = "/io/runcell/driver/microvm/guest/sandbox-exec";
+    /** The guest's static helpers, built from {@code src/main/c/}: the exec wrapper and the post-restore step. */
+    static final String GUEST_BIN_RESOURCE = "/io/runcell/driver/microvm/guest/";
+
+    static final List<String> GUEST_BINARIES = List.of("sandbox-exec", "guest-resume");
 
     /** The built artefacts. */
     public record Files(Path kernel, Path initrd) {}
@@ -54,10 +57,14 @@ public final class GuestImage {
 
     private Files build() throws IOException {
         java.nio.file.Files.createDirectories(cacheDir);
-        Path script = extract(SCRIPT_RESOURCE, "build-guest.sh", false);
-        Path wrapper = extract(WRAPPER_RESOURCE, "sandbox-exec", true);
+        Path script = extract(SCRIPT_RESOURCE, cacheDir.resolve("build-guest.sh"), false);
+        Path bin = cacheDir.resolve("guest-bin");
+        java.nio.file.Files.createDirectories(bin);
+        for (String name : GUEST_BINARIES) {
+            extract(GUEST_BIN_RESOURCE + name, bin.resolve(name), true);
+        }
         Path log = cacheDir.resolve("build-guest.log");
-        Process p = new ProcessBuilder("bash", script.toString(), cacheDir.toString(), wrapper.toString())
+        Process p = new ProcessBuilder("bash", script.toString(), cacheDir.toString(), bin.toString())
                 .redirectError(log.toFile())
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -83,13 +90,13 @@ public final class GuestImage {
      * Copies a classpath resource into the cache directory, through a temporary file and a rename: a server
      * building concurrently (same cache directory) never runs a half-written copy.
      */
-    private Path extract(String resource, String name, boolean executable) throws IOException {
-        Path target = cacheDir.resolve(name);
-        Path temp = java.nio.file.Files.createTempFile(cacheDir, name, ".tmp");
+    private static Path extract(String resource, Path target, boolean executable) throws IOException {
+        Path temp = java.nio.file.Files.createTempFile(
+                target.getParent(), target.getFileName().toString(), ".tmp");
         try (InputStream in = GuestImage.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IOException("missing classpath resource " + resource
-                        + (resource.equals(WRAPPER_RESOURCE)
+                        + (resource.startsWith(GUEST_BIN_RESOURCE)
                                 ? " (the build could not link it statically: apt-get install libc6-dev, then rebuild)"
                                 : ""));
             }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param poolSize          idle pre-booted VMs kept per {@link PoolShape}; 0 disables the pool
  * @param poolMemoryBudgetMb the most guest memory idle and booting pool VMs may hold together
  * @param warmShapes        shapes the pool fills from start-up; shapes seen in {@code start} are added
+ * @param snapshots         start VMs by restoring a snapshot template of their shape (made by one boot, kept in
+ *                          {@code imageCacheDir/templates}) instead of booting each; off: every VM boots
  */
 public record MicrovmConfig(
         Path dataDir,
@@ -29,7 +31,8 @@ public record MicrovmConfig(
         int tcgCodeBufferMb,
         int poolSize,
         long poolMemoryBudgetMb,
-        List<PoolShape> warmShapes) {
+        List<PoolShape> warmShapes,
+        boolean snapshots) {
 
     /** Which QEMU accelerator to use. */
     public enum Accelerator {
@@ -52,7 +55,7 @@ public record MicrovmConfig(
         warmShapes = List.copyOf(warmShapes);
     }
 
-    /** Defaults: AUTO accelerator, 5 s KVM probe, 120 s boot limit, no pool. */
+    /** Defaults: AUTO accelerator, 5 s KVM probe, 120 s boot limit, no pool, snapshot templates on. */
     public static MicrovmConfig defaults(Path dataDir) {
         return new MicrovmConfig(
                 dataDir,
@@ -64,7 +67,8 @@ public record MicrovmConfig(
                 32,
                 0,
                 2048,
-                List.of());
+                List.of(),
+                true);
     }
 
     public MicrovmConfig withPool(int size, long memoryBudgetMb, List<PoolShape> shapes) {
@@ -78,7 +82,8 @@ public record MicrovmConfig(
                 tcgCodeBufferMb,
                 size,
                 memoryBudgetMb,
-                shapes);
+                shapes,
+                snapshots);
     }
 
     public MicrovmConfig withImageCacheDir(Path dir) {
@@ -92,7 +97,8 @@ public record MicrovmConfig(
                 tcgCodeBufferMb,
                 poolSize,
                 poolMemoryBudgetMb,
-                warmShapes);
+                warmShapes,
+                snapshots);
     }
 
     public MicrovmConfig withAccelerator(Accelerator a) {
@@ -106,6 +112,22 @@ public record MicrovmConfig(
                 tcgCodeBufferMb,
                 poolSize,
                 poolMemoryBudgetMb,
-                warmShapes);
+                warmShapes,
+                snapshots);
+    }
+
+    public MicrovmConfig withSnapshots(boolean on) {
+        return new MicrovmConfig(
+                dataDir,
+                imageCacheDir,
+                qemuBinary,
+                accelerator,
+                kvmProbeTimeout,
+                bootTimeout,
+                tcgCodeBufferMb,
+                poolSize,
+                poolMemoryBudgetMb,
+                warmShapes,
+                on);
     }
 }

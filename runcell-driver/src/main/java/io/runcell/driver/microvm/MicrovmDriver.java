@@ -47,7 +47,13 @@ public final class MicrovmDriver implements SandboxDriver {
 
     /** What a running sandbox's VM is, for operators and tests. */
     public record VmInfo(
-            long pid, String accelerator, String machine, boolean fromPool, long bootMillis, Path workspace) {}
+            long pid,
+            String accelerator,
+            String machine,
+            boolean fromPool,
+            boolean restored,
+            long bootMillis,
+            Path workspace) {}
 
     private final MicrovmConfig config;
     private final Path root;
@@ -62,6 +68,13 @@ public final class MicrovmDriver implements SandboxDriver {
      * usually needs no guest command (a remount and a cgroup write cost tens of milliseconds under TCG).
      */
     private final Map<PoolShape, GuestLimits> lastLimits = new ConcurrentHashMap<>();
+    /** Null when snapshots are off. */
+    private final SnapshotTemplates templates;
+    /** Failed restores per shape; at {@value #RESTORE_FAILURES_TO_GIVE_UP} that shape boots from then on. */
+    private final Map<PoolShape, Integer> restoreFailures = new ConcurrentHashMap<>();
+
+    private static final int RESTORE_FAILURES_TO_GIVE_UP = 2;
+    private volatile boolean closing;
 
     public MicrovmDriver(MicrovmConfig config) {
         this(config, new GuestImage(config.imageCacheDir()));
@@ -71,6 +84,14 @@ public final class MicrovmDriver implements SandboxDriver {
         this.config = config;
         this.root = config.dataDir().resolve("microvm").toAbsolutePath();
         this.launcher = new VmLauncher(config, image, exitWatcher);
+        this.templates = config.snapshots()
+                ? new SnapshotTemplates(
+                        config.imageCacheDir().resolve("templates"),
+                        root.resolve(".templates"),
+                        config,
+                        image,
+                        launcher)
+                : null;
         this.pool = new WarmPool(
                 root.resolve(".pool"),
                 config.poolSize(),
@@ -85,7 +106,7 @@ public final class MicrovmDriver implements SandboxDriver {
      */
     private Vm bootForPool(Path dir, PoolShape shape) throws IOException {
         GuestLimits limits = lastLimits.getOrDefault(shape, new GuestLimits(Math.max(16, shape.memoryMb() / 4), 0));
-        Vm vm = launcher.boot(dir, shape, limits.tmpSizeMb(), limits.pidsMax());
+        Vm vm = launch(dir, shape, limits);
         try {
             long pid = vm.qga.exec(
                     EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
@@ -95,6 +116,36 @@ public final class MicrovmDriver implements SandboxDriver {
             vm.shutdown(STOP_GRACE);
             throw e;
         }
+    }
+
+    /**
+     * A VM in {@code dir}: restored from the shape's snapshot template when snapshots are on (the first VM of a
+     * shape pays one boot to make the template), booted otherwise. A failed restore discards the template and
+     * boots; after {@value #RESTORE_FAILURES_TO_GIVE_UP} failures the shape is booted from then on.
+     */
+    private Vm launch(Path dir, PoolShape shape, GuestLimits limits) throws IOException {
+        if (templates != null && restoreFailures.getOrDefault(shape, 0) < RESTORE_FAILURES_TO_GIVE_UP) {
+            SnapshotTemplates.Template template = null;
+            try {
+                template = templates.get(shape, launcher.machine());
+                return launcher.restore(dir, shape, template, limits);
+            } catch (IOException e) {
+                if (closing) {
+                    throw e; // close() killed the VM: neither the template's fault nor worth a boot
+                }
+                if (template != null) {
+                    templates.discard(template);
+                }
+                int failures = restoreFailures.merge(shape, 1, Integer::sum);
+                LOG.warn(
+                        "microvm snapshot restore failed for {} MiB/{} vcpu ({}), booting instead{}",
+                        shape.memoryMb(),
+                        shape.vcpus(),
+                        e.getMessage(),
+                        failures >= RESTORE_FAILURES_TO_GIVE_UP ? "; this shape boots from now on" : "");
+            }
+        }
+        return launcher.boot(dir, shape, limits);
     }
 
     @Override
@@ -163,7 +214,7 @@ public final class MicrovmDriver implements SandboxDriver {
                 }
             }
             if (vm == null) {
-                vm = launcher.boot(dir, shape, spec.tmpSizeMb(), spec.pidsMax());
+                vm = launch(dir, shape, new GuestLimits(spec.tmpSizeMb(), spec.pidsMax()));
             }
             specEnv.put(spec.key(), spec.env());
             running.put(spec.key(), vm);
@@ -172,7 +223,9 @@ public final class MicrovmDriver implements SandboxDriver {
                     spec.key(),
                     vm.process.pid(),
                     vm.accelerator,
-                    vm.fromPool ? "from pool" : "booted in " + vm.bootMillis + " ms");
+                    vm.fromPool
+                            ? "from pool"
+                            : (vm.template != null ? "restored in " : "booted in ") + vm.bootMillis + " ms");
         } catch (IOException e) {
             throw new DriverException(Reason.FAILED, "microvm " + spec.key() + " did not start: " + e.getMessage(), e);
         } finally {
@@ -283,7 +336,19 @@ public final class MicrovmDriver implements SandboxDriver {
         return vm == null
                 ? Optional.empty()
                 : Optional.of(new VmInfo(
-                        vm.process.pid(), vm.accelerator, vm.machine, vm.fromPool, vm.bootMillis, vm.workspace()));
+                        vm.process.pid(),
+                        vm.accelerator,
+                        vm.machine,
+                        vm.fromPool,
+                        vm.template != null,
+                        vm.bootMillis,
+                        vm.workspace()));
+    }
+
+    /** The snapshot template a running sandbox's VM was restored from (for tests). */
+    Optional<Path> templateOf(String key) {
+        Vm vm = running.get(key);
+        return vm == null ? Optional.empty() : Optional.ofNullable(vm.template);
     }
 
     /**
@@ -332,6 +397,7 @@ public final class MicrovmDriver implements SandboxDriver {
 
     @Override
     public void close() {
+        closing = true;
         pool.close();
         for (String key : List.copyOf(running.keySet())) {
             try {

@@ -130,9 +130,21 @@ public final class QmpClient implements Closeable {
         execute("migrate", JSON.createObjectNode().put("uri", uri));
     }
 
-    /** {@code query-migrate} status: {@code active}, {@code completed}, {@code failed}, … */
-    public String migrationStatus() throws IOException {
-        return execute("query-migrate", null).path("status").asText();
+    /** Starts an incoming migration from {@code uri} in a QEMU started with {@code -incoming defer}. */
+    public void migrateIncoming(String uri) throws IOException {
+        execute("migrate-incoming", JSON.createObjectNode().put("uri", uri));
+    }
+
+    /** {@code migrate-set-capabilities} for one capability (both ends of a migration must agree). */
+    public void migrationCapability(String capability, boolean on) throws IOException {
+        ObjectNode args = JSON.createObjectNode();
+        args.putArray("capabilities").addObject().put("capability", capability).put("state", on);
+        execute("migrate-set-capabilities", args);
+    }
+
+    /** {@code query-migrate}: {@code status} ({@code active}, {@code completed}, {@code failed}, …), {@code error-desc}. */
+    public JsonNode migration() throws IOException {
+        return execute("query-migrate", null);
     }
 
     /** Asks QEMU to exit; the connection closes with it, so a missing reply is not an error. */

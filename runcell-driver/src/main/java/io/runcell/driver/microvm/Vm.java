@@ -27,6 +27,8 @@ final class Vm {
     final QmpClient qmp;
     final long bootMillis;
     volatile boolean fromPool;
+    /** The snapshot template this VM was restored from, or null if it booted. */
+    volatile Path template;
     /** The guest's /tmp size and executions' pids.max as last set (boot arguments, then a hand-out's change). */
     volatile GuestLimits limits;
     /** Exit notices of this VM's executions, fed by the driver's {@link ExitWatcher}. */

@@ -2,13 +2,18 @@ package io.runcell.driver.microvm;
 
 import io.runcell.driver.microvm.MicrovmConfig.Accelerator;
 import io.runcell.driver.microvm.MicrovmConfig.PoolShape;
+import io.runcell.driver.microvm.Vm.GuestLimits;
+import io.runcell.driver.qga.GuestExecStatus;
 import io.runcell.driver.qga.QgaClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +35,8 @@ final class VmLauncher {
     /** AUTO decisions per QEMU binary: the probe costs a boot (or its timeout), so it runs once per JVM. */
     private static final java.util.Map<String, String> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final MicrovmConfig config;
     private final GuestImage image;
     private final ExitWatcher exitWatcher;
@@ -44,13 +51,154 @@ final class VmLauncher {
     }
 
     /**
+     * What the guest mounts of its 9p exports (host {@code /usr}, {@code workspace}, {@code runcell} for exit
+     * notices): all at boot ({@code MOUNTED}); none although the devices exist ({@code UNMOUNTED}: snapshot
+     * templates and their clones, which mount them in guest-resume because QEMU refuses to migrate a VM with a
+     * mounted export); no devices at all ({@code NONE}: the KVM probe).
+     */
+    enum Shares {
+        MOUNTED,
+        UNMOUNTED,
+        NONE
+    }
+
+    /**
+     * How guest RAM is backed: anonymous memory ({@code file} null, booted VMs); a file QEMU writes through
+     * ({@code shared}: a template being made, so its RAM lands in the file and stays out of the saved state); a
+     * template's file mapped copy-on-write (a clone: untouched pages stay shared in the host page cache).
+     */
+    record Ram(Path file, boolean shared) {
+        static final Ram ANONYMOUS = new Ram(null, false);
+    }
+
+    /**
+     * The limits templates boot with, so that every clone's command line is the template's own (a clone sets the
+     * sandbox's limits in guest-resume).
+     */
+    static final GuestLimits TEMPLATE_LIMITS = new GuestLimits(16, 0);
+
+    /** Migration capability that keeps file-backed RAM out of a saved state (the RAM file is the template). */
+    static final String IGNORE_SHARED = "x-ignore-shared";
+
+    /**
      * Boots a VM in {@code dir} ({@code dir/workspace} is exported as /workspace) and waits for its agent.
      *
-     * @param pidsMax the guest's {@code pids.max} for executions, or 0 for no limit
+     * @param limits the guest's /tmp size and executions' {@code pids.max} (0: no limit)
      */
-    Vm boot(Path dir, PoolShape shape, int tmpSizeMb, int pidsMax) throws IOException {
+    Vm boot(Path dir, PoolShape shape, GuestLimits limits) throws IOException {
         String accel = accelerator();
-        return boot(dir, shape, tmpSizeMb, pidsMax, accel, true, config.bootTimeout());
+        return boot(dir, shape, limits, accel, Shares.MOUNTED, Ram.ANONYMOUS, config.bootTimeout());
+    }
+
+    /**
+     * Boots a snapshot template in {@code dir}: its RAM goes to the file {@code ram}, its shares stay unmounted.
+     * The caller saves and shuts it down.
+     */
+    Vm bootTemplate(Path dir, PoolShape shape, Path ram) throws IOException {
+        return boot(
+                dir, shape, TEMPLATE_LIMITS, accelerator(), Shares.UNMOUNTED, new Ram(ram, true), config.bootTimeout());
+    }
+
+    /**
+     * Starts a clone of a template in {@code dir}: QEMU with the template's command line (own sockets and
+     * exports), its RAM file mapped copy-on-write and its device state loaded from the saved state; then the
+     * guest resumes (clock, RNG reseed, limits, shares mounted) and the VM is ready like a booted one.
+     */
+    Vm restore(Path dir, PoolShape shape, SnapshotTemplates.Template template, GuestLimits limits) throws IOException {
+        String accel = accelerator();
+        Path run = prepare(dir);
+        long t0 = System.nanoTime();
+        Instant deadline = Instant.now().plus(config.bootTimeout());
+        List<String> argv = command(
+                dir,
+                shape,
+                TEMPLATE_LIMITS,
+                accel,
+                template.machine(),
+                Shares.UNMOUNTED,
+                new Ram(template.ram(), false),
+                true);
+        String err = launch(argv, run);
+        if (err != null) {
+            throw new IOException("qemu did not start: " + err);
+        }
+        ProcessHandle process = QemuProcesses.fromPidfile(run.resolve("qemu.pid"), dir.toString())
+                .orElseThrow(() -> new IOException("qemu exited right after start; console: " + console(run)));
+        QmpClient qmp = null;
+        QgaClient qga = null;
+        try {
+            qmp = QmpClient.connect(run.resolve("qmp.sock"), deadline);
+            qmp.migrationCapability(IGNORE_SHARED, true);
+            qmp.migrateIncoming("exec:cat " + shellQuote(template.state()));
+            awaitIncoming(qmp, process, deadline);
+            qmp.cont();
+            qga = QgaClient.connect(run.resolve("qga.sock"), deadline);
+            qga.sync(deadline);
+            resume(qga, limits, deadline);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            LOG.debug(
+                    "restored {} from template {} in {} ms", dir, template.dir().getFileName(), ms);
+            Vm vm = new Vm(dir, process, shape, accel, template.machine(), qga, qmp, ms);
+            vm.limits = limits;
+            vm.template = template.dir();
+            vm.watchNotices(exitWatcher);
+            return vm;
+        } catch (IOException | RuntimeException e) {
+            QemuProcesses.kill(process, Duration.ofSeconds(5));
+            if (qmp != null) {
+                qmp.close();
+            }
+            if (qga != null) {
+                qga.close();
+            }
+            throw new IOException("VM in " + dir + " was not restored: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until QEMU has loaded the incoming state (a failed load ends the QEMU process). */
+    private static void awaitIncoming(QmpClient qmp, ProcessHandle process, Instant deadline) throws IOException {
+        long sleepMs = 1;
+        while (qmp.status().equals("inmigrate")) {
+            if (!process.isAlive() || !Instant.now().isBefore(deadline)) {
+                throw new IOException("the saved state was not loaded" + (process.isAlive() ? " in time" : ""));
+            }
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while restoring", e);
+            }
+            sleepMs = Math.min(sleepMs * 2, 20);
+        }
+    }
+
+    /** Runs guest-resume (src/main/c/guest-resume.c) and fails with its message unless it exits 0. */
+    private static void resume(QgaClient qga, GuestLimits limits, Instant deadline) throws IOException {
+        Instant now = Instant.now();
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
+        long pid = qga.exec(
+                "/rc/bin/guest-resume",
+                List.of(
+                        Long.toString(now.getEpochSecond()),
+                        Integer.toString(now.getNano()),
+                        HexFormat.of().formatHex(seed),
+                        Integer.toString(limits.tmpSizeMb()),
+                        Integer.toString(limits.pidsMax()),
+                        "1"),
+                null,
+                null);
+        GuestExecStatus st = qga.awaitExit(pid, deadline);
+        if (!st.exited() || st.exitCode() == null || st.exitCode() != 0) {
+            throw new IOException("guest-resume "
+                    + (st.exited() ? "failed (" + st.exitCode() + "/" + st.signal() + ")" : "did not finish")
+                    + ": " + new String(st.stderr(), StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /** The machine type VMs are started with ({@code microvm} unless QEMU refused it once). */
+    String machine() {
+        return machine;
     }
 
     String accelerator() throws IOException {
@@ -107,7 +255,14 @@ final class VmLauncher {
         QemuProcesses.deleteTree(probeDir);
         long t0 = System.nanoTime();
         try {
-            Vm vm = boot(probeDir, new PoolShape(128, 1, false), 16, 0, "kvm:" + cpu, false, config.kvmProbeTimeout());
+            Vm vm = boot(
+                    probeDir,
+                    new PoolShape(128, 1, false),
+                    new GuestLimits(16, 0),
+                    "kvm:" + cpu,
+                    Shares.NONE,
+                    Ram.ANONYMOUS,
+                    config.kvmProbeTimeout());
             vm.shutdown(Duration.ofSeconds(2));
             LOG.info(
                     "microvm accelerator: kvm, -cpu {} (probe boot answered in {} ms)",
@@ -129,24 +284,15 @@ final class VmLauncher {
     }
 
     private Vm boot(
-            Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, boolean withShares, Duration timeout)
+            Path dir, PoolShape shape, GuestLimits limits, String accel, Shares shares, Ram ram, Duration timeout)
             throws IOException {
-        Path run = dir.resolve("run");
-        Path ws = dir.resolve("workspace");
-        Files.createDirectories(run.resolve("exits"));
-        Files.createDirectories(ws);
-        for (String f : List.of("qga.sock", "qmp.sock", "qemu.pid")) {
-            Files.deleteIfExists(run.resolve(f));
-        }
-        if (run.resolve("qga.sock").toAbsolutePath().toString().length() > SOCKET_PATH_MAX) {
-            throw new IOException("socket path too long (unix sockets allow 107 bytes): " + run);
-        }
+        Path run = prepare(dir);
         long t0 = System.nanoTime();
         Instant deadline = Instant.now().plus(timeout);
         String m = machine;
-        String err = launch(command(dir, shape, tmpSizeMb, pidsMax, accel, m, withShares), run);
-        if (err != null && m.equals("microvm") && withShares) {
-            String q35err = launch(command(dir, shape, tmpSizeMb, pidsMax, accel, "q35", true), run);
+        String err = launch(command(dir, shape, limits, accel, m, shares, ram, false), run);
+        if (err != null && m.equals("microvm") && shares == Shares.MOUNTED) {
+            String q35err = launch(command(dir, shape, limits, accel, "q35", shares, ram, false), run);
             if (q35err == null) {
                 LOG.warn("qemu -M microvm failed ({}); using q35 from now on", err);
                 machine = m = "q35";
@@ -179,8 +325,8 @@ final class VmLauncher {
             LOG.debug(
                     "booted {} ({} {}, {} MiB, {} vcpu) in {} ms", dir, accel, m, shape.memoryMb(), shape.vcpus(), ms);
             Vm vm = new Vm(dir, process, shape, accel, m, qga, qmp, ms);
-            vm.limits = new Vm.GuestLimits(tmpSizeMb, pidsMax);
-            if (withShares) {
+            vm.limits = limits;
+            if (shares == Shares.MOUNTED) {
                 vm.watchNotices(exitWatcher);
             }
             return vm;
@@ -195,6 +341,20 @@ final class VmLauncher {
             throw new IOException(
                     "VM in " + dir + " did not become ready: " + e.getMessage() + "; console: " + console(run), e);
         }
+    }
+
+    /** Creates the VM's directories, clears sockets a previous QEMU left; returns {@code dir/run}. */
+    private static Path prepare(Path dir) throws IOException {
+        Path run = dir.resolve("run");
+        Files.createDirectories(run.resolve("exits"));
+        Files.createDirectories(dir.resolve("workspace"));
+        for (String f : List.of("qga.sock", "qmp.sock", "qemu.pid")) {
+            Files.deleteIfExists(run.resolve(f));
+        }
+        if (run.resolve("qga.sock").toAbsolutePath().toString().length() > SOCKET_PATH_MAX) {
+            throw new IOException("socket path too long (unix sockets allow 107 bytes): " + run);
+        }
+        return run;
     }
 
     /** Runs QEMU until it daemonizes; returns null on success or its error output. */
@@ -220,14 +380,29 @@ final class VmLauncher {
     }
 
     private List<String> command(
-            Path dir, PoolShape shape, int tmpSizeMb, int pidsMax, String accel, String machine, boolean shares)
+            Path dir,
+            PoolShape shape,
+            GuestLimits limits,
+            String accel,
+            String machine,
+            Shares shares,
+            Ram ram,
+            boolean incoming)
             throws IOException {
         GuestImage.Files img = image.files();
         Path run = dir.resolve("run");
         boolean micro = machine.equals("microvm");
         String sfx = micro ? "-device" : "-pci";
         List<String> a = new ArrayList<>(List.of(config.qemuBinary()));
-        a.addAll(List.of("-M", micro ? "microvm,x-option-roms=off,isa-serial=on,rtc=on,pit=on,pic=on" : "q35"));
+        String backend = ram.file() == null ? "" : ",memory-backend=ram0";
+        a.addAll(List.of(
+                "-M", (micro ? "microvm,x-option-roms=off,isa-serial=on,rtc=on,pit=on,pic=on" : "q35") + backend));
+        if (ram.file() != null) {
+            a.addAll(List.of(
+                    "-object",
+                    "memory-backend-file,id=ram0,size=" + shape.memoryMb() + "M,mem-path=" + q(ram.file()) + ",share="
+                            + (ram.shared() ? "on" : "off")));
+        }
         if (accel.startsWith("kvm:")) {
             a.addAll(List.of("-accel", "kvm", "-cpu", accel.substring(4)));
         } else {
@@ -238,8 +413,8 @@ final class VmLauncher {
         // translated again (a dynamic `true` took 75 ms instead of 35). The guest belongs to one sandbox whose
         // code is the untrusted party anyway; the boundary is QEMU, which this does not touch.
         String append = "console=ttyS0 quiet loglevel=3 panic=-1 reboot=t tsc=reliable tsc_early_khz=" + hostKhz()
-                + " rc.tmp=" + tmpSizeMb + (pidsMax > 0 ? " rc.pids=" + pidsMax : "")
-                + (shape.network() ? " rc.net=1" : "") + (shares ? "" : " ws=off usr=off")
+                + " rc.tmp=" + limits.tmpSizeMb() + (limits.pidsMax() > 0 ? " rc.pids=" + limits.pidsMax() : "")
+                + (shape.network() ? " rc.net=1" : "") + (shares == Shares.MOUNTED ? "" : " ws=off usr=off")
                 + (accel.startsWith("kvm:") ? "" : " norandmaps");
         a.addAll(List.of(
                 "-m",
@@ -275,7 +450,10 @@ final class VmLauncher {
                 "-pidfile",
                 run.resolve("qemu.pid").toString(),
                 "-daemonize"));
-        if (shares) {
+        if (incoming) {
+            a.addAll(List.of("-incoming", "defer"));
+        }
+        if (shares != Shares.NONE) {
             a.addAll(List.of(
                     "-fsdev", "local,id=ws,security_model=none,path=" + q(dir.resolve("workspace")),
                     "-device", "virtio-9p" + sfx + ",fsdev=ws,mount_tag=workspace",
@@ -305,6 +483,11 @@ final class VmLauncher {
 
     private static String q(Path p) {
         return p.toAbsolutePath().toString().replace(",", ",,");
+    }
+
+    /** QEMU runs {@code exec:} migration URIs with /bin/sh -c. */
+    private static String shellQuote(Path p) {
+        return "'" + p.toAbsolutePath().toString().replace("'", "'\\''") + "'";
     }
 
     static String console(Path run) {

@@ -1,18 +1,21 @@
 #!/bin/bash
 # Builds the microvm guest (kernel + initramfs) from Debian packages only, into OUTDIR/<hash>/.
-#   usage: build-guest.sh OUTDIR SANDBOX_EXEC     (prints the image directory as the last line of stdout)
-# SANDBOX_EXEC is the static exec wrapper built from runcell-driver/src/main/c/sandbox-exec.c (Maven puts it in
-# runcell-driver/target/classes/io/runcell/driver/microvm/guest/sandbox-exec).
+#   usage: build-guest.sh OUTDIR GUEST_BIN     (prints the image directory as the last line of stdout)
+# GUEST_BIN is a directory with the guest's static helpers built from runcell-driver/src/main/c/: sandbox-exec
+# (the exec wrapper) and guest-resume (run after a snapshot restore). Maven puts them in
+# runcell-driver/target/classes/io/runcell/driver/microvm/guest/.
 # The packages are fetched with `apt-get download` and unpacked with `dpkg-deb -x`; nothing is installed
-# into the host. <hash> covers this script, the wrapper, the package versions apt resolves, the host's
+# into the host. <hash> covers this script, the helpers, the package versions apt resolves, the host's
 # /etc/alternatives and /etc/ld.so.cache (the guest mounts the host's /usr read-only, see rcS), so a kernel
 # update, a host library update or an edit of this script yields a new directory and an unchanged input reuses
 # the cached one.
 # Host tools needed: apt-get, dpkg-deb, cpio, gzip, xz, readelf (binutils), sha256sum.
 set -euo pipefail
-OUTDIR=${1:?usage: build-guest.sh OUTDIR SANDBOX_EXEC}
-WRAPPER=${2:?usage: build-guest.sh OUTDIR SANDBOX_EXEC}
-[ -x "$WRAPPER" ] || { echo "build-guest: $WRAPPER is not an executable" >&2; exit 1; }
+OUTDIR=${1:?usage: build-guest.sh OUTDIR GUEST_BIN}
+BIN=${2:?usage: build-guest.sh OUTDIR GUEST_BIN}
+for b in sandbox-exec guest-resume; do
+  [ -x "$BIN/$b" ] || { echo "build-guest: $BIN/$b is not an executable" >&2; exit 1; }
+done
 mkdir -p "$OUTDIR"; OUTDIR=$(cd "$OUTDIR" && pwd)
 SELF=$(readlink -f "$0")
 export LC_ALL=C
@@ -23,7 +26,7 @@ KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{p
 LIBS="libc6 libgcc-s1 libglib2.0-0 libnuma1 libudev1 liburing2 libblkid1 libffi8 libmount1 libpcre2-8-0 libselinux1 zlib1g"
 PKGS="$KPKG busybox-static qemu-guest-agent $LIBS"
 VERSIONS=$(apt-cache policy $PKGS | awk '/^[^ ].*:$/{p=substr($0,1,length($0)-1)} /Candidate:/{print p "=" $2}')
-HASH=$( { cat "$SELF" "$WRAPPER"; echo "$VERSIONS"; ls -l /etc/alternatives | awk '{print $9, $11}';
+HASH=$( { cat "$SELF" "$BIN/sandbox-exec" "$BIN/guest-resume"; echo "$VERSIONS"; ls -l /etc/alternatives | awk '{print $9, $11}';
           cat /etc/ld.so.cache 2>/dev/null; } | sha256sum | cut -c1-16)
 IMG="$OUTDIR/$HASH"
 if [ -s "$IMG/vmlinux" ] && [ -s "$IMG/initrd.img" ]; then echo "$IMG"; exit 0; fi
@@ -93,7 +96,8 @@ cat > "$R"/etc/inittab <<'EOT'
 EOT
 cat > "$R"/etc/init.d/rcS <<'EOT'
 #!/rc/bin/sh
-# Kernel cmdline flags: ws=off (do not mount /workspace: snapshot templates), usr=off (no host /usr),
+# Kernel cmdline flags: ws=off (mount neither /workspace nor /run/runcell), usr=off (no host /usr); snapshot
+# templates have both, since QEMU cannot migrate a VM with a 9p export mounted (guest-resume mounts them later),
 # rc.tmp=<MiB> (size of /tmp), rc.net=1 (configure eth0 for QEMU user networking).
 export PATH=/rc/bin
 arg() { for w in $(cat /proc/cmdline); do case $w in "$1"=*) echo "${w#*=}"; return;; esac; done; }
@@ -114,11 +118,12 @@ fi
 for m in virtio_mmio virtio_pci virtio_console virtio_rng 9pnet_virtio 9p; do modprobe $m 2>/dev/null; done
 [ "$(arg rc.net)" = 1 ] && modprobe virtio_net 2>/dev/null
 P9=trans=virtio,version=9p2000.L,msize=262144
+# The modules are loaded: /lib goes in any case, so a restored template's guest-resume finds only links to replace
+rm -rf /lib /lib64 /bin /sbin
 if [ "$(arg usr)" != off ] && mount -t 9p -o $P9,cache=loose,ro hostusr /usr; then
-  rm -rf /lib /lib64 /bin /sbin
   ln -s usr/bin /bin; ln -s usr/sbin /sbin; ln -s usr/lib /lib; ln -s usr/lib64 /lib64
 else
-  rm -rf /bin /sbin; ln -s rc/bin /bin; ln -s rc/bin /sbin
+  ln -s rc/bin /bin; ln -s rc/bin /sbin
 fi
 [ "$(arg ws)" = off ] || mount -t 9p -o $P9,cache=none workspace /workspace
 # Exit notices of sandbox-exec go to the host's run/exits (watched there with inotify)
@@ -147,7 +152,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/rc/bin
 exec /rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /rc/lib/x86_64-linux-gnu:/rc/usr/lib/x86_64-linux-gnu \
   /rc/usr/sbin/qemu-ga -m virtio-serial -p "$P" -t /run -f /run/qemu-ga.pid
 EOT
-install -m755 "$WRAPPER" "$R"/rc/bin/sandbox-exec
+install -m755 "$BIN/sandbox-exec" "$BIN/guest-resume" "$R"/rc/bin/
 chmod +x "$R"/etc/init.d/rcS "$R"/etc/init.d/qga
 
 # 5. pack (atomically: a concurrent builder of the same hash ends with the same files)

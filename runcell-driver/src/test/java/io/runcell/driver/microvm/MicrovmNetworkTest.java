@@ -10,29 +10,40 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** A cold boot (no pool) of a sandbox that asked for network: it gets a virtio NIC on QEMU user networking. */
+/**
+ * A sandbox that asked for network, started without a pool, booted and restored from a snapshot template: either
+ * way it gets a virtio NIC on QEMU user networking (a clone's NIC and user-network state come from the template).
+ */
 class MicrovmNetworkTest {
 
     @TempDir
     Path data;
 
-    @Test
-    void aSandboxWithNetworkIsBootedColdWithAConfiguredNic() throws Exception {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void aSandboxWithNetworkGetsAConfiguredNic(boolean snapshots) throws Exception {
         assertThat(MicrovmTestSupport.qemuOnPath())
                 .as("qemu-system-x86_64 must be installed")
                 .isTrue();
-        try (MicrovmDriver driver = new MicrovmDriver(MicrovmTestSupport.config(data))) {
+        try (MicrovmDriver driver =
+                new MicrovmDriver(MicrovmTestSupport.config(data).withSnapshots(snapshots))) {
             driver.recover(List.of());
             long t0 = System.nanoTime();
             driver.start(new SandboxSpec("net1", 1000, 192, 1, 128, 32, true, Map.of()));
             MicrovmDriver.VmInfo info = driver.vmInfo("net1").orElseThrow();
             System.out.printf(
-                    "cold start (%s, %s): %d ms, boot %d ms%n",
-                    info.accelerator(), info.machine(), (System.nanoTime() - t0) / 1_000_000, info.bootMillis());
+                    "start without pool (%s, %s, %s): %d ms, boot %d ms%n",
+                    info.restored() ? "restored" : "booted",
+                    info.accelerator(),
+                    info.machine(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    info.bootMillis());
             assertThat(info.fromPool()).isFalse();
+            assertThat(info.restored()).isEqualTo(snapshots);
 
             ExecOutcome.Capture sink = new ExecOutcome.Capture();
             ExecHandle h = driver.exec(

@@ -49,6 +49,14 @@ final class ServeCommand implements Callable<Integer> {
     Integer microvmPool;
 
     @Option(
+            names = "--microvm-snapshots",
+            arity = "1",
+            paramLabel = "true|false",
+            description = "start microvm VMs from a per-shape snapshot template instead of booting each"
+                    + " (env RUNCELL_MICROVM_SNAPSHOTS, default true)")
+    Boolean microvmSnapshots;
+
+    @Option(
             names = "--blocked-commands",
             description =
                     "rule file of blocked commands for Hostup exec (env RUNCELL_BLOCKED_COMMANDS); default: the shipped list")
@@ -110,6 +118,7 @@ final class ServeCommand implements Callable<Integer> {
         if (backend != null) config = config.withDefaultBackend(backend);
         if (publicUrl != null) config = config.withPublicUrl(publicUrl);
         if (microvmPool != null) config = config.withMicrovmPool(microvmPool);
+        if (microvmSnapshots != null) config = config.withMicrovmSnapshots(microvmSnapshots);
         if (commandAllowlist != null) config = config.withCommandAllowlist(ServerConfig.parseList(commandAllowlist));
         if (blockedCommands != null) config = config.withBlockedCommands(blockedCommands);
         if (advertiseUrl != null) config = config.withAdvertiseUrl(advertiseUrl);

@@ -1,6 +1,7 @@
 package io.runcell.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,5 +27,22 @@ class ServeCommandTest {
         ServeCommand flag = parsed("--blocked-commands", "/etc/runcell/flag.rules");
         assertThat(flag.config(Map.of()).blockedCommands()).isEqualTo(Path.of("/etc/runcell/flag.rules"));
         assertThat(flag.config(env).blockedCommands()).isEqualTo(Path.of("/etc/runcell/flag.rules"));
+    }
+
+    @Test
+    void microvmSnapshotsAreOnUnlessTheFlagOrTheEnvironmentTurnsThemOff() {
+        assertThat(parsed().config(Map.of()).microvmSnapshots()).isTrue();
+        assertThat(parsed().config(Map.of("RUNCELL_MICROVM_SNAPSHOTS", "off")).microvmSnapshots())
+                .isFalse();
+        assertThat(parsed("--microvm-snapshots", "false").config(Map.of()).microvmSnapshots())
+                .isFalse();
+        assertThat(parsed("--microvm-snapshots", "true")
+                        .config(Map.of("RUNCELL_MICROVM_SNAPSHOTS", "0"))
+                        .microvmSnapshots())
+                .as("the flag wins")
+                .isTrue();
+        assertThatThrownBy(() -> parsed().config(Map.of("RUNCELL_MICROVM_SNAPSHOTS", "maybe")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("RUNCELL_MICROVM_SNAPSHOTS must be true or false");
     }
 }
