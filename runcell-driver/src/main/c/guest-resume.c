@@ -29,22 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest-common.h"
+
 #define P9 "trans=virtio,version=9p2000.L,msize=262144"
 
 static int fail(const char *step) {
     fprintf(stderr, "guest-resume: %s: %s\n", step, strerror(errno));
     return 1;
-}
-
-static int write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return -1;
-    }
-    size_t len = strlen(text);
-    ssize_t n = write(fd, text, len);
-    close(fd);
-    return n == (ssize_t)len ? 0 : -1;
 }
 
 static int reseed(const char *hex) {

@@ -33,19 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "guest-common.h"
+
 #define CGROUP "/sys/fs/cgroup/sandbox"
 #define NOTICES "/run/runcell"
-
-static int write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return -1;
-    }
-    size_t len = strlen(text);
-    ssize_t n = write(fd, text, len);
-    close(fd);
-    return n == (ssize_t)len ? 0 : -1;
-}
 
 // The value after "key " in a cgroup file of ours, or 0 (no cgroup, or no such line).
 static long long cgroup_value(const char *own, const char *file, const char *key) {

@@ -118,12 +118,7 @@ final class VmLauncher {
                 Shares.UNMOUNTED,
                 new Ram(template.ram(), false),
                 true);
-        String err = launch(argv, run);
-        if (err != null) {
-            throw new IOException("qemu did not start: " + err);
-        }
-        ProcessHandle process = QemuProcesses.fromPidfile(run.resolve("qemu.pid"), dir.toString())
-                .orElseThrow(() -> new IOException("qemu exited right after start; console: " + console(run)));
+        ProcessHandle process = started(launch(argv, run), dir);
         QmpClient qmp = null;
         QgaClient qga = null;
         try {
@@ -144,13 +139,7 @@ final class VmLauncher {
             vm.watchNotices(exitWatcher);
             return vm;
         } catch (IOException | RuntimeException e) {
-            QemuProcesses.kill(process, Duration.ofSeconds(5));
-            if (qmp != null) {
-                qmp.close();
-            }
-            if (qga != null) {
-                qga.close();
-            }
+            abandon(process, qmp, qga);
             throw new IOException("VM in " + dir + " was not restored: " + e.getMessage(), e);
         }
     }
@@ -299,11 +288,7 @@ final class VmLauncher {
             }
             err = q35err == null ? null : err;
         }
-        if (err != null) {
-            throw new IOException("qemu did not start: " + err);
-        }
-        ProcessHandle process = QemuProcesses.fromPidfile(run.resolve("qemu.pid"), dir.toString())
-                .orElseThrow(() -> new IOException("qemu exited right after start; console: " + console(run)));
+        ProcessHandle process = started(err, dir);
         QmpClient qmp = null;
         QgaClient qga = null;
         try {
@@ -331,13 +316,7 @@ final class VmLauncher {
             }
             return vm;
         } catch (IOException | RuntimeException e) {
-            QemuProcesses.kill(process, Duration.ofSeconds(5));
-            if (qmp != null) {
-                qmp.close();
-            }
-            if (qga != null) {
-                qga.close();
-            }
+            abandon(process, qmp, qga);
             throw new IOException(
                     "VM in " + dir + " did not become ready: " + e.getMessage() + "; console: " + console(run), e);
         }
@@ -355,6 +334,27 @@ final class VmLauncher {
             throw new IOException("socket path too long (unix sockets allow 107 bytes): " + run);
         }
         return run;
+    }
+
+    /** The daemonized QEMU of a {@link #launch} that returned {@code err}: failed unless err is null. */
+    private static ProcessHandle started(String err, Path dir) throws IOException {
+        if (err != null) {
+            throw new IOException("qemu did not start: " + err);
+        }
+        Path run = dir.resolve("run");
+        return QemuProcesses.fromPidfile(run.resolve("qemu.pid"), dir.toString())
+                .orElseThrow(() -> new IOException("qemu exited right after start; console: " + console(run)));
+    }
+
+    /** Kills a QEMU that did not become ready and closes what was connected to it (either may be null). */
+    private static void abandon(ProcessHandle process, QmpClient qmp, QgaClient qga) {
+        QemuProcesses.kill(process, Duration.ofSeconds(5));
+        try (var a = qmp;
+                var b = qga) {
+            // closes both
+        } catch (IOException ignored) {
+            // a dead socket
+        }
     }
 
     /** Runs QEMU until it daemonizes; returns null on success or its error output. */
