@@ -31,9 +31,20 @@
  * backend holds the export by a directory fd (measured: a rename on the host keeps the guest mount working),
  * so a pool VM becomes the sandbox's VM without a reboot or a remount. Pool VMs boot with the /tmp size and pids
  * limit the last sandbox of their shape asked for, so a hand-out usually runs no guest command. Measured on the
- * 2-core TCG host: create to first exec 75 and 106 ms when quiet (0.15–0.8 s at load average ~10 before);
- * the alternative, a snapshot restore ({@code -incoming}, {@code cont}, then mounting the 9p exports, which must
- * be unmounted while migrating), took 2.4–2.7 s to first exec, plus a 77 MB state copy per clone and RNG state
- * shared by all clones.
+ * 2-core TCG host (bench/microvm, 2026-11-23): create to first exec 75–106 ms with booted pool VMs, 83–93 ms with
+ * restored ones.
+ *
+ * <p>Snapshot templates ({@link SnapshotTemplates}, on unless {@code MicrovmConfig.snapshots} is off): the first VM
+ * of a shape boots a template whose RAM QEMU writes through to a file ({@code memory-backend-file,share=on}) and
+ * whose device state is saved by a migration with {@code x-ignore-shared} (about 75 KB: the RAM stays in the file).
+ * Every VM of that shape is then a clone ({@link VmLauncher#restore}): the RAM file mapped copy-on-write
+ * ({@code share=off}), {@code -incoming defer} + {@code migrate-incoming}, {@code cont}, and guest-resume
+ * ({@code src/main/c/guest-resume.c}) for what a snapshot cannot carry: the host's clock, a reseed of the kernel
+ * RNG (clones would draw the same numbers), the sandbox's limits and the 9p mounts (QEMU refuses to migrate while
+ * an export is mounted, so templates boot with {@code ws=off usr=off}). Since the agent started before
+ * {@code /workspace} was mounted over its working directory, the exec wrapper re-enters that directory by name.
+ * The pool fills with clones too. Measured: create 0.44 s, first exec of a fresh clone 0.61–0.63 s (p50), idle
+ * PSS 51 MiB against 248 MiB for a booted VM. A failed restore discards the template and the VM boots; after two
+ * failures for a shape the driver boots that shape for the rest of its life.
  */
 package io.runcell.driver.microvm;
