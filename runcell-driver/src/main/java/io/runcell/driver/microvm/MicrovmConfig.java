@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Configuration of the microvm driver.
@@ -72,62 +73,72 @@ public record MicrovmConfig(
     }
 
     public MicrovmConfig withPool(int size, long memoryBudgetMb, List<PoolShape> shapes) {
-        return new MicrovmConfig(
-                dataDir,
-                imageCacheDir,
-                qemuBinary,
-                accelerator,
-                kvmProbeTimeout,
-                bootTimeout,
-                tcgCodeBufferMb,
-                size,
-                memoryBudgetMb,
-                shapes,
-                snapshots);
+        return edit(d -> {
+            d.poolSize = size;
+            d.poolMemoryBudgetMb = memoryBudgetMb;
+            d.warmShapes = shapes;
+        });
     }
 
     public MicrovmConfig withImageCacheDir(Path dir) {
-        return new MicrovmConfig(
-                dataDir,
-                dir,
-                qemuBinary,
-                accelerator,
-                kvmProbeTimeout,
-                bootTimeout,
-                tcgCodeBufferMb,
-                poolSize,
-                poolMemoryBudgetMb,
-                warmShapes,
-                snapshots);
+        return edit(d -> d.imageCacheDir = dir);
     }
 
     public MicrovmConfig withAccelerator(Accelerator a) {
-        return new MicrovmConfig(
-                dataDir,
-                imageCacheDir,
-                qemuBinary,
-                a,
-                kvmProbeTimeout,
-                bootTimeout,
-                tcgCodeBufferMb,
-                poolSize,
-                poolMemoryBudgetMb,
-                warmShapes,
-                snapshots);
+        return edit(d -> d.accelerator = a);
     }
 
     public MicrovmConfig withSnapshots(boolean on) {
-        return new MicrovmConfig(
-                dataDir,
-                imageCacheDir,
-                qemuBinary,
-                accelerator,
-                kvmProbeTimeout,
-                bootTimeout,
-                tcgCodeBufferMb,
-                poolSize,
-                poolMemoryBudgetMb,
-                warmShapes,
-                on);
+        return edit(d -> d.snapshots = on);
+    }
+
+    private MicrovmConfig edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return d.build();
+    }
+
+    /** Mutable copy of the components, so each wither names only what it changes. */
+    private static final class Draft {
+        Path dataDir;
+        Path imageCacheDir;
+        String qemuBinary;
+        Accelerator accelerator;
+        Duration kvmProbeTimeout;
+        Duration bootTimeout;
+        int tcgCodeBufferMb;
+        int poolSize;
+        long poolMemoryBudgetMb;
+        List<PoolShape> warmShapes;
+        boolean snapshots;
+
+        Draft(MicrovmConfig c) {
+            dataDir = c.dataDir;
+            imageCacheDir = c.imageCacheDir;
+            qemuBinary = c.qemuBinary;
+            accelerator = c.accelerator;
+            kvmProbeTimeout = c.kvmProbeTimeout;
+            bootTimeout = c.bootTimeout;
+            tcgCodeBufferMb = c.tcgCodeBufferMb;
+            poolSize = c.poolSize;
+            poolMemoryBudgetMb = c.poolMemoryBudgetMb;
+            warmShapes = c.warmShapes;
+            snapshots = c.snapshots;
+        }
+
+        MicrovmConfig build() {
+            return new MicrovmConfig(
+                    dataDir,
+                    imageCacheDir,
+                    qemuBinary,
+                    accelerator,
+                    kvmProbeTimeout,
+                    bootTimeout,
+                    tcgCodeBufferMb,
+                    poolSize,
+                    poolMemoryBudgetMb,
+                    warmShapes,
+                    snapshots);
+        }
     }
 }
