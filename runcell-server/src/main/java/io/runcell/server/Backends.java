@@ -1,15 +1,14 @@
 package io.runcell.server;
 
 import io.runcell.core.sandbox.Drivers;
+import io.runcell.driver.microvm.Executables;
 import io.runcell.driver.microvm.MicrovmConfig;
 import io.runcell.driver.microvm.MicrovmDriver;
 import io.runcell.driver.namespace.NamespaceDriver;
 import io.runcell.driver.namespace.NamespaceDriverConfig;
 import io.runcell.driver.spi.DriverException;
 import io.runcell.driver.spi.SandboxDriver;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,7 +38,7 @@ final class Backends {
             throw new IllegalStateException("the namespace backend cannot run here: " + e.getMessage(), e);
         }
         boolean wantMicrovm = "microvm".equals(config.defaultBackend());
-        if (onPath(QEMU)) {
+        if (Executables.find(QEMU).isPresent()) {
             MicrovmConfig microvm = MicrovmConfig.defaults(dataDir)
                     .withImageCacheDir(config.microvmImages())
                     .withPool(config.microvmPool(), 2048, List.of())
@@ -52,16 +51,6 @@ final class Backends {
             LOG.info("microvm backend disabled: {} is not installed", QEMU);
         }
         return new Drivers(drivers, config.defaultBackend());
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -161,7 +161,6 @@ public record ServerConfig(
         return c;
     }
 
-    /** Splits a comma- or blank-separated list. */
     /** {@code true}/{@code on}/{@code 1} or {@code false}/{@code off}/{@code 0}; anything else is an error. */
     static boolean parseSwitch(String name, String text) {
         return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
@@ -171,6 +170,7 @@ public record ServerConfig(
         };
     }
 
+    /** Splits a comma- or blank-separated list. */
     public static Set<String> parseList(String text) {
         Set<String> out = new LinkedHashSet<>();
         for (String part : text.split("[,\\s]+")) {

@@ -202,11 +202,12 @@ public final class MicrovmDriver implements SandboxDriver {
             Path dir = root.resolve(spec.key());
             Files.createDirectories(dir.resolve("workspace"));
             PoolShape shape = new PoolShape(spec.memoryMb(), spec.vcpus(), spec.network());
-            lastLimits.put(shape, new GuestLimits(spec.tmpSizeMb(), spec.pidsMax()));
+            GuestLimits limits = new GuestLimits(spec.tmpSizeMb(), spec.pidsMax());
+            lastLimits.put(shape, limits);
             Vm vm = pool.take(shape);
             if (vm != null) {
                 try {
-                    handOver(vm, dir, spec);
+                    handOver(vm, dir, limits);
                 } catch (IOException e) {
                     LOG.warn("pool hand-out to {} failed, booting cold: {}", spec.key(), e.getMessage());
                     vm.shutdown(STOP_GRACE);
@@ -214,7 +215,7 @@ public final class MicrovmDriver implements SandboxDriver {
                 }
             }
             if (vm == null) {
-                vm = launch(dir, shape, new GuestLimits(spec.tmpSizeMb(), spec.pidsMax()));
+                vm = launch(dir, shape, limits);
             }
             specEnv.put(spec.key(), spec.env());
             running.put(spec.key(), vm);
@@ -239,7 +240,7 @@ public final class MicrovmDriver implements SandboxDriver {
      * guest mount follows), moves {@code run/} along and applies the spec's /tmp size and pids limit unless the
      * VM was booted with them.
      */
-    private void handOver(Vm vm, Path dir, SandboxSpec spec) throws IOException {
+    private void handOver(Vm vm, Path dir, GuestLimits wanted) throws IOException {
         Path poolWs = vm.workspace();
         Path ws = dir.resolve("workspace");
         try (var entries = Files.list(ws)) {
@@ -253,7 +254,6 @@ public final class MicrovmDriver implements SandboxDriver {
         Files.move(vm.dir().resolve("run"), dir.resolve("run"), StandardCopyOption.ATOMIC_MOVE);
         QemuProcesses.deleteTree(vm.dir());
         vm.relocate(dir);
-        GuestLimits wanted = new GuestLimits(spec.tmpSizeMb(), spec.pidsMax());
         if (wanted.equals(vm.limits)) {
             return;
         }
@@ -261,8 +261,8 @@ public final class MicrovmDriver implements SandboxDriver {
                 "/rc/bin/sh",
                 List.of(
                         "-c",
-                        "mount -o remount,size=" + spec.tmpSizeMb() + "m /tmp; echo "
-                                + (spec.pidsMax() > 0 ? Integer.toString(spec.pidsMax()) : "max") // 0: no limit
+                        "mount -o remount,size=" + wanted.tmpSizeMb() + "m /tmp; echo "
+                                + (wanted.pidsMax() > 0 ? Integer.toString(wanted.pidsMax()) : "max") // 0: no limit
                                 + " > /sys/fs/cgroup/sandbox/pids.max"),
                 null,
                 null);

@@ -159,7 +159,7 @@ final class SnapshotTemplates {
     private static void save(Vm vm, Path state) throws IOException {
         vm.qmp.execute("stop", null);
         vm.qmp.migrationCapability(VmLauncher.IGNORE_SHARED, true);
-        vm.qmp.migrate("exec:cat > '" + state.toAbsolutePath().toString().replace("'", "'\\''") + "'");
+        vm.qmp.migrate("exec:cat > " + VmLauncher.shellQuote(state));
         Instant deadline = Instant.now().plus(SAVE_TIMEOUT);
         while (true) {
             var m = vm.qmp.migration();
@@ -208,7 +208,9 @@ final class SnapshotTemplates {
 
     private String key(PoolShape shape, String machine) throws IOException {
         GuestImage.Files img = image.files();
-        Path qemu = resolve(config.qemuBinary());
+        Path qemu = Executables.find(config.qemuBinary())
+                .orElseThrow(() -> new IOException(config.qemuBinary() + " is neither an executable path nor on PATH"))
+                .toRealPath();
         String input = String.join(
                 "\n",
                 img.kernel().toAbsolutePath().toString(), // the image directory's name is its content hash
@@ -225,19 +227,5 @@ final class SnapshotTemplates {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The QEMU binary as a file: the configured path, or the first match on PATH. */
-    private static Path resolve(String binary) throws IOException {
-        if (binary.contains("/")) {
-            return Path.of(binary).toRealPath();
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
-            if (Files.isExecutable(p)) {
-                return p.toRealPath();
-            }
-        }
-        throw new IOException(binary + " not found on PATH");
     }
 }

@@ -102,9 +102,14 @@ final class Vm {
         if (w != null) {
             w.unwatch(this);
         }
+        close(qga, qmp);
+    }
+
+    /** Closes an agent and a QMP connection, either of which may be null or already dead. */
+    static void close(QgaClient qga, QmpClient qmp) {
         try (var a = qga;
                 var b = qmp) {
-            // closes both, either may be null
+            // closes both
         } catch (IOException ignored) {
             // closing a dead socket
         }

@@ -349,12 +349,7 @@ final class VmLauncher {
     /** Kills a QEMU that did not become ready and closes what was connected to it (either may be null). */
     private static void abandon(ProcessHandle process, QmpClient qmp, QgaClient qga) {
         QemuProcesses.kill(process, Duration.ofSeconds(5));
-        try (var a = qmp;
-                var b = qga) {
-            // closes both
-        } catch (IOException ignored) {
-            // a dead socket
-        }
+        Vm.close(qga, qmp);
     }
 
     /** Runs QEMU until it daemonizes; returns null on success or its error output. */
@@ -486,7 +481,7 @@ final class VmLauncher {
     }
 
     /** QEMU runs {@code exec:} migration URIs with /bin/sh -c. */
-    private static String shellQuote(Path p) {
+    static String shellQuote(Path p) {
         return "'" + p.toAbsolutePath().toString().replace("'", "'\\''") + "'";
     }
 

@@ -1,7 +1,5 @@
 package io.runcell.driver.microvm;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 final class MicrovmTestSupport {
@@ -9,12 +7,7 @@ final class MicrovmTestSupport {
     private MicrovmTestSupport() {}
 
     static boolean qemuOnPath() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, "qemu-system-x86_64"))) {
-                return true;
-            }
-        }
-        return false;
+        return Executables.find("qemu-system-x86_64").isPresent();
     }
 
     /**
