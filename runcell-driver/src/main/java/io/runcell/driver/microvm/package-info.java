@@ -11,8 +11,9 @@
  * over virtio-9p ({@code cache=none}), so it survives stop/start. No NIC unless the spec asks for network.
  *
  * <p>Executions: {@code guest-exec} of the static wrapper {@code /rc/bin/sandbox-exec} (built from
- * {@code src/main/c/sandbox-exec.c}), which gives the command its own session and guest cgroup and, when it has
- * exited, creates an empty file named {@code <pid>-<cpu usec>-<oom kills>} in the guest's {@code /run/runcell}, a
+ * {@code src/main/c/sandbox-exec.c}, linked with musl when the build has it), which gives the command its own
+ * session and guest cgroup, vforks it and, when it has exited, makes (mknod) an empty file named
+ * {@code <pid>-<cpu usec>-<oom kills>} in the guest's {@code /run/runcell}, a
  * third 9p export of the host's {@code run/exits/}. {@link ExitWatcher} sees it through inotify and the waiting
  * {@link GuestExecution} asks the agent for the status at once instead of on its next backoff poll (the agent
  * stays the authority; polling remains as the safety net). Under TCG the guest also boots with
@@ -20,7 +21,8 @@
  * meant translating libc again on every exec), its cgroup2 mount uses {@code favordynmods} (moving a process into a
  * cgroup otherwise waits for an RCU grace period) and it has the host's {@code /etc/ld.so.cache}. Measured with
  * {@code bench/microvm} (2026-11-23): a bare {@code guest-exec} of {@code true} went from 84–103 ms to 28–36 ms,
- * Runcell's execution of it from 120 ms to 47–50 ms.
+ * Runcell's execution of it from 120 ms to 47–50 ms; with the vfork/musl/mknod wrapper (session 7) Runcell's p50
+ * is 1.06–1.12× the bare round trip measured in the same run (it was 1.32–1.45×).
  *
  * <p>Processes: QEMU runs with {@code -daemonize} and a pidfile in {@code <dataDir>/microvm/<key>/run/}, so it
  * does not depend on the thread or the JVM that started it; {@link MicrovmDriver#recover} kills the QEMUs left
@@ -32,7 +34,7 @@
  * so a pool VM becomes the sandbox's VM without a reboot or a remount. Pool VMs boot with the /tmp size and pids
  * limit the last sandbox of their shape asked for, so a hand-out usually runs no guest command. Measured on the
  * 2-core TCG host (bench/microvm, 2026-11-23): create to first exec 75–106 ms with booted pool VMs, 83–93 ms with
- * restored ones.
+ * restored ones (session 7, p50 of five: 90–94 ms).
  *
  * <p>Snapshot templates ({@link SnapshotTemplates}, on unless {@code MicrovmConfig.snapshots} is off): the first VM
  * of a shape boots a template whose RAM QEMU writes through to a file ({@code memory-backend-file,share=on}) and
