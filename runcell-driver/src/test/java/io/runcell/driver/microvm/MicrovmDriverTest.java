@@ -73,12 +73,7 @@ class MicrovmDriverTest {
 
     @AfterAll
     static void shutDown() throws IOException {
-        if (driver != null) {
-            driver.close();
-        }
-        if (data != null) {
-            QemuProcesses.deleteTree(data);
-        }
+        MicrovmTestSupport.closeAndDelete(driver, data);
     }
 
     static ExecOutcome run(List<String> argv, Map<String, String> env, byte[] stdin, long timeoutMillis)

@@ -55,12 +55,7 @@ class MicrovmSnapshotTest {
 
     @AfterAll
     static void shutDown() throws IOException {
-        if (driver != null) {
-            driver.close();
-        }
-        if (data != null) {
-            QemuProcesses.deleteTree(data);
-        }
+        MicrovmTestSupport.closeAndDelete(driver, data);
     }
 
     static ExecOutcome sh(String key, String script) throws Exception {

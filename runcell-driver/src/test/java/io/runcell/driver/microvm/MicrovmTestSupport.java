@@ -1,5 +1,6 @@
 package io.runcell.driver.microvm;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 final class MicrovmTestSupport {
@@ -20,5 +21,15 @@ final class MicrovmTestSupport {
                 "runcell.microvm.imageCache",
                 System.getenv().getOrDefault("RUNCELL_MICROVM_IMAGE_CACHE", "/var/tmp/runcell-microvm-images"));
         return MicrovmConfig.defaults(data).withImageCacheDir(Path.of(cache));
+    }
+
+    /** Closes a test's driver (its VMs) and deletes its data directory; either may be null (set-up failed early). */
+    static void closeAndDelete(MicrovmDriver driver, Path data) throws IOException {
+        if (driver != null) {
+            driver.close();
+        }
+        if (data != null) {
+            QemuProcesses.deleteTree(data);
+        }
     }
 }
