@@ -9,10 +9,13 @@ import io.runcell.testing.ForkedServer;
 import io.runcell.testing.Http;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,9 +61,20 @@ class HostupServerProcessIT {
         }
     }
 
-    /** The server log's lines that mention {@code text}. */
-    private static List<String> logLines(String text) {
-        return server.log().lines().filter(l -> l.contains(text)).toList();
+    /**
+     * Waits until one of the server log's lines that mention {@code text} satisfies {@code check}. The server writes
+     * the line before it answers, but its stdout reaches the test's copy through a pipe and a reader thread, which
+     * may not have caught up when the answer arrives.
+     */
+    private static void awaitLogLine(String text, Consumer<String> check) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(server.log()
+                                .lines()
+                                .filter(l -> l.contains(text))
+                                .toList())
+                        .anySatisfy(check));
     }
 
     @Test
@@ -84,8 +98,8 @@ class HostupServerProcessIT {
         String requestId = problem(f.hostup.get(path), 404, "vps_not_found", path)
                 .get("requestId")
                 .asText();
-        // written before the answer, so it is there now; the message carries the id whatever the log pattern
-        assertThat(logLines(requestId)).anySatisfy(line -> assertThat(line)
+        // the message carries the id whatever the log pattern
+        awaitLogLine(requestId, line -> assertThat(line)
                 .contains("hostup 404 vps_not_found GET " + path + " (request " + requestId + ")"));
     }
 
@@ -113,11 +127,11 @@ class HostupServerProcessIT {
                 .doesNotContain("sql")
                 .doesNotContain("exception");
         String requestId = p.get("requestId").asText();
-        assertThat(logLines(requestId)).anySatisfy(line -> assertThat(line)
+        awaitLogLine(requestId, line -> assertThat(line)
                 .contains("ERROR")
                 .contains("unexpected error in GET /api/v2/vps (request " + requestId + ")"));
         // the cause is in the log, for the operator
-        assertThat(server.log()).contains("no such table: sandboxes");
+        awaitLogLine("no such table: sandboxes", line -> assertThat(line).contains("sandboxes"));
         // the store is back: the same call answers again
         Http.Response again = f.hostup.get("/api/v2/vps");
         assertThat(again.status()).as(again.body()).isEqualTo(200);
