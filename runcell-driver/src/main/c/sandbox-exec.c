@@ -43,31 +43,6 @@
 #define CGROUP "/sys/fs/cgroup/sandbox"
 #define NOTICES "/run/runcell"
 
-// The value after "key " in a cgroup file of ours, or 0 (no cgroup, or no such line).
-static long long cgroup_value(const char *own, const char *file, const char *key) {
-    char path[128], buf[1024];
-    snprintf(path, sizeof path, CGROUP "/%s/%s", own, file);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    size_t klen = strlen(key);
-    for (char *line = buf; line != NULL && *line != '\0';) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
-            return atoll(line + klen + 1);
-        }
-        line = strchr(line, '\n');
-        line = line == NULL ? NULL : line + 1;
-    }
-    return 0;
-}
-
 // Without the cgroup (an image whose rcS could not set it up) the command still runs, only without the
 // per-execution accounting; the driver then reports zero CPU time and cannot tell an OOM kill.
 static void join_own_cgroup(const char *own, const char *pid) {
@@ -102,8 +77,10 @@ static void remove_old_cgroups(const char *own) {
 
 static void post_notice(const char *own, const char *pid) {
     char path[160];
-    snprintf(path, sizeof path, NOTICES "/%s-%lld-%lld", pid, cgroup_value(own, "cpu.stat", "usage_usec"),
-             cgroup_value(own, "memory.events", "oom_kill"));
+    char dir[96];
+    snprintf(dir, sizeof dir, CGROUP "/%s", own);
+    snprintf(path, sizeof path, NOTICES "/%s-%lld-%lld", pid, cgroup_value(dir, "cpu.stat", "usage_usec"),
+             cgroup_value(dir, "memory.events", "oom_kill"));
     // no notice directory (a probe boot) or a guest that removed it: the host polls instead
     (void)mknod(path, S_IFREG | 0600, 0);
 }

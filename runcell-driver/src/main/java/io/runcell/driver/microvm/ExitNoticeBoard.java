@@ -4,50 +4,64 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.ToLongFunction;
 
 /**
- * One VM's exit notices, matched to the executions waiting for them. A notice may arrive before its execution
- * waits (under KVM a short command can end before the agent's {@code guest-exec} reply is read), so unclaimed
- * notices are kept, the newest {@value #MAX_UNCLAIMED} of them: the guest can post as many as it likes.
+ * One VM's exit notices of one kind ({@link ExitNotice}s of the exec wrapper by pid, {@link LaunchNotice}s of the
+ * launcher by request id), matched to the executions waiting for them. A notice may arrive before its execution
+ * waits (a short command can end before the agent's reply is read), so unclaimed notices are kept, the newest
+ * {@value #MAX_UNCLAIMED} of them: the guest can post as many as it likes.
  *
  * <p>Threading: all methods may be called concurrently.
+ *
+ * @param <N> the notice type
  */
-final class ExitNoticeBoard {
+final class ExitNoticeBoard<N> {
 
     static final int MAX_UNCLAIMED = 64;
 
-    private final Map<Long, CompletableFuture<ExitNotice>> waiting = new HashMap<>();
+    private final ToLongFunction<N> keyOf;
+    private final Map<Long, CompletableFuture<N>> waiting = new HashMap<>();
     private volatile boolean delivered;
-    private final Map<Long, ExitNotice> unclaimed = new LinkedHashMap<>() {
+    private final Map<Long, N> unclaimed = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, ExitNotice> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, N> eldest) {
             return size() > MAX_UNCLAIMED;
         }
     };
 
+    /** @param key what a notice is matched by (the execution's pid or request id) */
+    ExitNoticeBoard(ToLongFunction<N> key) {
+        this.keyOf = key;
+    }
+
     /**
-     * The next notice for {@code pid}: already complete if one is waiting unclaimed. Calling it again after a
+     * The next notice for {@code key}: already complete if one is waiting unclaimed. Calling it again after a
      * notice was taken waits for a newer one (the first may have been forged).
      */
-    synchronized CompletableFuture<ExitNotice> expect(long pid) {
-        CompletableFuture<ExitNotice> f = new CompletableFuture<>();
-        ExitNotice early = unclaimed.remove(pid);
+    synchronized CompletableFuture<N> expect(long key) {
+        CompletableFuture<N> f = new CompletableFuture<>();
+        N early = unclaimed.remove(key);
         if (early != null) {
             f.complete(early);
         } else {
-            waiting.put(pid, f);
+            waiting.put(key, f);
         }
         return f;
     }
 
-    /** Delivers a notice to the execution waiting for its pid, or keeps it until one does. */
-    void post(ExitNotice notice) {
+    /** Delivers a notice to the execution waiting for its key, or keeps it until one does. */
+    void post(N notice) {
         delivered = true;
-        CompletableFuture<ExitNotice> f;
+        long k = keyOf.applyAsLong(notice);
+        CompletableFuture<N> f;
         synchronized (this) {
-            f = waiting.remove(notice.pid());
+            f = waiting.remove(k);
             if (f == null) {
-                unclaimed.put(notice.pid(), notice);
+                unclaimed.put(k, notice);
                 return;
             }
         }
@@ -62,9 +76,20 @@ final class ExitNoticeBoard {
         return delivered;
     }
 
-    /** The execution of {@code pid} is over: drops what is left of it. */
-    synchronized void forget(long pid) {
-        waiting.remove(pid);
-        unclaimed.remove(pid);
+    /** The execution of {@code key} is over: drops what is left of it. */
+    synchronized void forget(long key) {
+        waiting.remove(key);
+        unclaimed.remove(key);
+    }
+
+    /** The notice, or null if none came within {@code millis} (or the future was completed with null to wake). */
+    static <N> N await(CompletableFuture<N> notice, long millis) throws InterruptedException {
+        try {
+            return notice.get(Math.max(0, millis), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

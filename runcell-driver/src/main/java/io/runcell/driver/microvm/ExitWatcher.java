@@ -7,19 +7,23 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Watches the notice directories of all of a driver's VMs (one inotify instance) and posts each exit notice to
- * its VM's {@link ExitNoticeBoard}. Notice files are deleted once read; only their names are used, so nothing
- * the guest put there (a symlink, a FIFO, a device node) is ever opened. If the kernel's event queue overflows,
+ * its VM's {@link ExitNoticeBoard}s. Notice files are deleted once read and only their names are used, so nothing
+ * the guest put there (a symlink, a FIFO, a device node) is ever opened; a launcher result with output is moved
+ * out of the export instead, for its execution to check and read ({@link LaunchedExecution}). Dot-files (a result
+ * being written) are left alone. If the kernel's event queue overflows,
  * the directory is listed instead.
  *
  * <p>Threading: one daemon thread delivers, started with the inotify instance by the first {@link #watch} (a
@@ -99,6 +103,23 @@ final class ExitWatcher implements Closeable {
     }
 
     private static void deliver(Vm vm, String name) {
+        if (name.startsWith(".")) {
+            return; // the launcher is writing a result's output; it arrives under its final name
+        }
+        Optional<LaunchNotice> launched = LaunchNotice.parse(name);
+        if (launched.isPresent() && launched.get().hasOutput()) {
+            // moved first, then looked at: in the export the guest could still swap the file for a FIFO or a link
+            Path moved = vm.resultDir().resolve(name);
+            try {
+                Files.createDirectories(moved.getParent());
+                Files.move(vm.noticeDir().resolve(name), moved, StandardCopyOption.ATOMIC_MOVE);
+                vm.launches.post(launched.get().withBody(moved));
+            } catch (IOException e) {
+                LOG.debug("cannot take the result {}: {}", name, e.getMessage());
+            }
+            return;
+        }
+        launched.ifPresent(vm.launches::post);
         ExitNotice.parse(name).ifPresent(vm.notices::post);
         try {
             Files.deleteIfExists(vm.noticeDir().resolve(name));

@@ -1,17 +1,11 @@
 package io.runcell.driver.microvm;
 
 import io.runcell.driver.qga.GuestExecStatus;
-import io.runcell.driver.spi.ExecHandle;
-import io.runcell.driver.spi.ExecResult;
 import io.runcell.driver.spi.OutputSink;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * left the session), falling back to {@code kill -9 -- -PID}; if the agent cannot do that the VM is reset. Output
  * arrives at exit (the agent does not stream) and is pushed to the sink then, in 64 KiB pieces.
  */
-final class GuestExecution implements ExecHandle {
+final class GuestExecution extends WatchedExecution {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuestExecution.class);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     static final long FIRST_POLL_MS = 25;
     static final long MAX_POLL_MS = 250;
     /** The safety-net poll once the VM is known to post notices: an early poll only steals the guest's CPU. */
@@ -43,8 +36,6 @@ final class GuestExecution implements ExecHandle {
     private final long pid;
     private final Instant deadline;
     private final OutputSink sink;
-    private final CompletableFuture<ExecResult> completion = new CompletableFuture<>();
-    private volatile boolean killRequested;
 
     GuestExecution(Vm vm, long pid, long timeoutMillis, OutputSink sink) {
         this.vm = vm;
@@ -54,110 +45,70 @@ final class GuestExecution implements ExecHandle {
     }
 
     GuestExecution start() {
-        Thread.ofVirtual().name("microvm-exec-" + pid).start(this::watch);
+        startWatching("microvm-exec-" + pid);
         return this;
     }
 
     @Override
-    public CompletableFuture<ExecResult> completion() {
-        return completion;
-    }
-
-    @Override
-    public void kill() {
-        killRequested = true;
+    protected void wake() {
         nextNotice.complete(null);
     }
 
-    private void watch() {
-        try {
-            nextNotice = vm.notices.expect(pid);
-            if (killRequested) {
-                nextNotice.complete(null);
+    @Override
+    protected void forget() {
+        vm.notices.forget(pid);
+    }
+
+    @Override
+    protected void watch() throws IOException, InterruptedException {
+        nextNotice = vm.notices.expect(pid);
+        if (killRequested) {
+            nextNotice.complete(null);
+        }
+        ExitNotice notice = null;
+        boolean noticed = vm.notices.delivered();
+        long pollMs = noticed ? NOTICED_POLL_MS : FIRST_POLL_MS;
+        long maxPollMs = noticed ? NOTICED_POLL_MS : MAX_POLL_MS;
+        long retryMs = 1;
+        while (true) {
+            long wait = Math.min(
+                    notice != null ? retryMs : pollMs,
+                    Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+            ExitNotice fresh = ExitNoticeBoard.await(nextNotice, wait);
+            if (fresh != null) {
+                notice = fresh;
+                nextNotice = vm.notices.expect(pid); // a forged notice must not hide the real one
+            } else if (notice != null) {
+                retryMs = Math.min(retryMs * 2, maxPollMs);
+            } else {
+                pollMs = Math.min(pollMs * 2, maxPollMs);
             }
-            ExitNotice notice = null;
-            boolean noticed = vm.notices.delivered();
-            long pollMs = noticed ? NOTICED_POLL_MS : FIRST_POLL_MS;
-            long maxPollMs = noticed ? NOTICED_POLL_MS : MAX_POLL_MS;
-            long retryMs = 1;
-            while (true) {
-                long wait = Math.min(
-                        notice != null ? retryMs : pollMs,
-                        Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
-                ExitNotice fresh = await(nextNotice, wait);
-                if (fresh != null) {
-                    notice = fresh;
-                    nextNotice = vm.notices.expect(pid); // a forged notice must not hide the real one
-                } else if (notice != null) {
-                    retryMs = Math.min(retryMs * 2, maxPollMs);
-                } else {
-                    pollMs = Math.min(pollMs * 2, maxPollMs);
-                }
-                GuestExecStatus st = vm.qga.execStatus(pid);
-                if (st.exited()) {
-                    finish(st, false, false, notice);
-                    return;
-                }
-                boolean timedOut = !Instant.now().isBefore(deadline);
-                if (timedOut || killRequested) {
-                    finish(killTree(), timedOut && !killRequested, killRequested, null);
-                    return;
-                }
+            GuestExecStatus st = vm.qga.execStatus(pid);
+            if (st.exited()) {
+                finish(st, false, false, notice);
+                return;
             }
-        } catch (IOException e) {
-            completion.complete(ExecResult.failedToRun("guest agent: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            completion.complete(ExecResult.failedToRun("interrupted"));
-        } catch (RuntimeException e) {
-            LOG.warn("exec watcher failed", e);
-            completion.complete(ExecResult.failedToRun("driver error: " + e));
-        } finally {
-            vm.notices.forget(pid);
+            boolean timedOut = !Instant.now().isBefore(deadline);
+            if (timedOut || killRequested) {
+                finish(killTree(), timedOut && !killRequested, killRequested, null);
+                return;
+            }
         }
     }
 
-    /** The notice, or null if none came within {@code millis} (or {@link #kill} woke us). */
-    private static ExitNotice await(CompletableFuture<ExitNotice> notice, long millis) throws InterruptedException {
-        try {
-            return notice.get(millis, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return null;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Kills the command's process group; returns its final status (with the output it had produced). */
+    /** Kills the command's process tree; returns its final status (with the output it had produced). */
     private GuestExecStatus killTree() throws IOException {
+        GuestKill.killTree(vm, "e" + pid, pid);
         try {
-            String p = Long.toString(pid);
-            String cg = "/sys/fs/cgroup/sandbox/e" + p;
-            long killer = vm.qga.exec(
-                    "/rc/bin/sh",
-                    List.of(
-                            "-c",
-                            "echo 1 > " + cg + "/cgroup.kill 2>/dev/null; kill -9 -- -" + p + " 2>/dev/null || kill -9 "
-                                    + p + " 2>/dev/null; true"),
-                    null,
-                    null);
-            vm.qga.awaitExit(killer, Instant.now().plus(KILL_WAIT));
-            GuestExecStatus st = vm.qga.awaitExit(pid, Instant.now().plus(KILL_WAIT));
+            GuestExecStatus st = vm.qga.awaitExit(pid, Instant.now().plus(GuestKill.WAIT));
             if (st.exited()) {
                 return st;
             }
         } catch (IOException e) {
-            LOG.warn("could not kill guest process {} through the agent: {}", pid, e.getMessage());
+            LOG.warn("could not learn the end of guest process {} through the agent: {}", pid, e.getMessage());
         }
-        LOG.warn("guest process {} survived kill; resetting the VM", pid);
-        vm.qmp.systemReset();
-        vm.qga.invalidate();
+        GuestKill.reset(vm, "guest process " + pid);
         return new GuestExecStatus(true, null, 9, new byte[0], new byte[0], false, false);
-    }
-
-    /** Whether the guest's OOM killer ended the command: its cgroup's {@code memory.events} counts the kill. */
-    private boolean oomKilled() {
-        return cgroupValue("memory.events", "oom_kill") > 0;
     }
 
     /**
@@ -181,33 +132,14 @@ final class GuestExecution implements ExecHandle {
 
     /** @param notice the wrapper's exit notice, or null to read the cgroup's counters through the agent */
     private void finish(GuestExecStatus st, boolean timedOut, boolean killed, ExitNotice notice) {
-        push(st.stdout(), true);
-        push(st.stderr(), false);
-        if (st.stdoutTruncated()) {
-            sink.truncatedBySource(true);
-        }
-        if (st.stderrTruncated()) {
-            sink.truncatedBySource(false);
-        }
-        Integer signal = st.signal();
-        Integer exit = signal == null ? st.exitCode() : null;
-        if (exit == null && signal == null) {
-            signal = 9;
-        }
-        boolean sigkill = !timedOut && !killed && signal != null && signal == 9;
-        boolean oom = sigkill && (notice != null ? notice.oomKills() > 0 : oomKilled());
+        GuestOutcome.deliverOutput(sink, st.stdout(), st.stderr(), st.stdoutTruncated(), st.stderrTruncated());
         long cpuMicros = notice != null ? notice.cpuMicros() : cgroupValue("cpu.stat", "usage_usec");
-        completion.complete(new ExecResult(exit, signal, timedOut, killed, oom, cpuMicros, null));
-    }
-
-    private void push(byte[] data, boolean stdout) {
-        for (int off = 0; off < data.length; off += 65536) {
-            int len = Math.min(65536, data.length - off);
-            if (stdout) {
-                sink.stdout(data, off, len);
-            } else {
-                sink.stderr(data, off, len);
-            }
-        }
+        completion.complete(GuestOutcome.result(
+                st.exitCode(),
+                st.signal(),
+                timedOut,
+                killed,
+                () -> notice != null ? notice.oomKills() : cgroupValue("memory.events", "oom_kill"),
+                cpuMicros));
     }
 }

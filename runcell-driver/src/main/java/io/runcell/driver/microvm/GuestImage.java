@@ -25,7 +25,7 @@ public final class GuestImage {
     /** The guest's static helpers, built from {@code src/main/c/}: the exec wrapper and the post-restore step. */
     static final String GUEST_BIN_RESOURCE = "/io/runcell/driver/microvm/guest/";
 
-    static final List<String> GUEST_BINARIES = List.of("sandbox-exec", "guest-resume");
+    static final List<String> GUEST_BINARIES = List.of("sandbox-exec", "sandbox-launcher", "guest-resume");
 
     /** The built artefacts. */
     public record Files(Path kernel, Path initrd) {}

@@ -385,7 +385,12 @@ public final class MicrovmDriver implements SandboxDriver {
                     stdin = in.readAllBytes();
                 }
             }
-            long pid = vm.qga.exec(EXEC_WRAPPER, request.argv(), QgaClient.envList(env), stdin);
+            List<String> envList = QgaClient.envList(env);
+            Optional<Launcher.Launch> launched = vm.launcher.send(request.argv(), envList, stdin);
+            if (launched.isPresent()) {
+                return new LaunchedExecution(vm, launched.get(), request.timeoutMillis(), sink).start();
+            }
+            long pid = vm.qga.exec(EXEC_WRAPPER, request.argv(), envList, stdin);
             return new GuestExecution(vm, pid, request.timeoutMillis(), sink).start();
         } catch (IOException e) {
             if (!vm.alive()) {

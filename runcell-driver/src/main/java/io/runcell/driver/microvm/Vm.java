@@ -31,8 +31,12 @@ final class Vm {
     volatile Path template;
     /** The guest's /tmp size and executions' pids.max as last set (boot arguments, then a hand-out's change). */
     volatile GuestLimits limits;
-    /** Exit notices of this VM's executions, fed by the driver's {@link ExitWatcher}. */
-    final ExitNoticeBoard notices = new ExitNoticeBoard();
+    /** Exit notices of this VM's guest-exec'ed executions, fed by the driver's {@link ExitWatcher}. */
+    final ExitNoticeBoard<ExitNotice> notices = new ExitNoticeBoard<>(ExitNotice::pid);
+    /** Results of the executions its launcher ran, fed by the same watcher. */
+    final ExitNoticeBoard<LaunchNotice> launches = new ExitNoticeBoard<>(LaunchNotice::id);
+    /** The guest's exec launcher, reached through {@link #qga}. */
+    final Launcher launcher;
 
     private volatile ExitWatcher watcher;
 
@@ -53,6 +57,7 @@ final class Vm {
         this.qga = qga;
         this.qmp = qmp;
         this.bootMillis = bootMillis;
+        this.launcher = new Launcher(qga);
     }
 
     Path dir() {
@@ -63,9 +68,17 @@ final class Vm {
         return dir.resolve("workspace");
     }
 
-    /** The host end of the guest's {@code /run/runcell}, where its exec wrapper posts exit notices. */
+    /** The host end of the guest's {@code /run/runcell}, where its exec wrapper and launcher post exit notices. */
     Path noticeDir() {
         return dir.resolve("run").resolve("exits");
+    }
+
+    /**
+     * Where the host moves the output files of the launcher's results, out of the guest's export (the guest can
+     * no longer replace them with something else once they are here).
+     */
+    Path resultDir() {
+        return dir.resolve("run").resolve("results");
     }
 
     void relocate(Path newDir) {

@@ -10,19 +10,38 @@
  * {@code python3} are the host's. {@code /workspace} is the host directory {@code <dataDir>/microvm/<key>/workspace}
  * over virtio-9p ({@code cache=none}), so it survives stop/start. No NIC unless the spec asks for network.
  *
- * <p>Executions: {@code guest-exec} of the static wrapper {@code /rc/bin/sandbox-exec} (built from
- * {@code src/main/c/sandbox-exec.c}, linked with musl when the build has it), which gives the command its own
- * session and guest cgroup, vforks it and, when it has exited, makes (mknod) an empty file named
- * {@code <pid>-<cpu usec>-<oom kills>} in the guest's {@code /run/runcell}, a
- * third 9p export of the host's {@code run/exits/}. {@link ExitWatcher} sees it through inotify and the waiting
- * {@link GuestExecution} asks the agent for the status at once instead of on its next backoff poll (the agent
- * stays the authority; polling remains as the safety net). Under TCG the guest also boots with
+ * <p>Executions go to the guest's resident launcher ({@link Launcher}, {@code src/main/c/sandbox-launcher.c}, static,
+ * started and restarted by the guest's init): the driver writes a request frame (argv, environment, stdin; at most
+ * 4096 bytes) to the launcher's FIFO through the agent ({@code guest-file-write} + {@code guest-file-flush}), the
+ * launcher vforks the command into its own session and guest cgroup, collects its output (16 MiB per stream, as
+ * the agent would) and posts the result in the guest's {@code /run/runcell}, a third 9p export of the host's
+ * {@code run/exits/}: an empty file whose name carries the exit, CPU time, OOM kills, output lengths and the
+ * request's random token, or the output renamed to that name. {@link ExitWatcher} sees it through inotify, moves
+ * an output file out of the export before anything looks at it, and {@link LaunchedExecution} checks it (a regular
+ * file of the announced size) and reads it. If the guest unmounts the export the launcher writes the result into
+ * its own {@code /run/runcell-results}, read through the agent every second. This skips the agent's fork of
+ * itself and the status polling of {@code guest-exec}: {@code true} takes 17–19 ms inside the launcher path
+ * against 35–42 ms for a bare {@code guest-exec} round trip (TCG, same VM, interleaved; see the README).
+ *
+ * <p>{@code guest-exec} stays as the path for requests too big for one frame, for VMs whose launcher FIFO cannot be
+ * opened, and for killing: it runs the static wrapper {@code /rc/bin/sandbox-exec} ({@code src/main/c/sandbox-exec.c},
+ * linked with musl when the build has it), which gives the command its own session and guest cgroup, vforks it and,
+ * when it has exited, makes (mknod) an empty file named {@code <pid>-<cpu usec>-<oom kills>} in the same export.
+ * The waiting {@link GuestExecution} then asks the agent for the status at once instead of on its next backoff poll
+ * (the agent stays the authority on that path; polling remains as the safety net). Timeouts and kills of either
+ * path are a {@code guest-exec} of {@code cgroup.kill} ({@link GuestKill}); a tree that survives resets the VM.
+ *
+ * <p>What the guest reports is the guest's word on both paths: code in the guest runs as root there and could
+ * equally stop the agent or print what it likes, so a forged result only misreports that sandbox's own command;
+ * the host protects itself (strict names, nothing in the export opened, bounded sizes), not the command's result.
+ *
+ * <p>Under TCG the guest also boots with
  * {@code norandmaps} (QEMU 7.2 caches translated code by guest virtual address, so randomised library addresses
  * meant translating libc again on every exec), its cgroup2 mount uses {@code favordynmods} (moving a process into a
  * cgroup otherwise waits for an RCU grace period) and it has the host's {@code /etc/ld.so.cache}. Measured with
  * {@code bench/microvm} (2026-11-23): a bare {@code guest-exec} of {@code true} went from 84–103 ms to 28–36 ms,
  * Runcell's execution of it from 120 ms to 47–50 ms; with the vfork/musl/mknod wrapper (session 7) Runcell's p50
- * is 1.06–1.12× the bare round trip measured in the same run (it was 1.32–1.45×).
+ * was 1.06–1.12× the bare round trip measured in the same run, and with the launcher (session 8) it is below it.
  *
  * <p>Processes: QEMU runs with {@code -daemonize} and a pidfile in {@code <dataDir>/microvm/<key>/run/}, so it
  * does not depend on the thread or the JVM that started it; {@link MicrovmDriver#recover} kills the QEMUs left
@@ -43,8 +62,10 @@
  * ({@code share=off}), {@code -incoming defer} + {@code migrate-incoming}, {@code cont}, and guest-resume
  * ({@code src/main/c/guest-resume.c}) for what a snapshot cannot carry: the host's clock, a reseed of the kernel
  * RNG (clones would draw the same numbers), the sandbox's limits and the 9p mounts (QEMU refuses to migrate while
- * an export is mounted, so templates boot with {@code ws=off usr=off}). Since the agent started before
- * {@code /workspace} was mounted over its working directory, the exec wrapper re-enters that directory by name.
+ * an export is mounted, so templates boot with {@code ws=off usr=off}). Since the agent and the launcher started
+ * before {@code /workspace} was mounted over their working directory, the wrapper and the launcher's commands enter
+ * that directory by name; the launcher learns that the notice export is mounted from {@code /proc/self/mountinfo},
+ * which it polls for changes.
  * The pool fills with clones too. Measured: create 0.44 s, first exec of a fresh clone 0.61–0.63 s (p50), idle
  * PSS 51 MiB against 248 MiB for a booted VM. A failed restore discards the template and the VM boots; after two
  * failures for a shape the driver boots that shape for the rest of its life.

@@ -192,6 +192,11 @@ public final class QgaClient implements Closeable {
         return call("guest-file-write", a, REQUEST_TIMEOUT).path("count").asInt();
     }
 
+    /** {@code guest-file-flush}: the agent's writes are buffered by its stdio until flushed or closed. */
+    public void fileFlush(long handle) throws IOException {
+        call("guest-file-flush", args().put("handle", handle), REQUEST_TIMEOUT);
+    }
+
     public void fileClose(long handle) throws IOException {
         call("guest-file-close", args().put("handle", handle), REQUEST_TIMEOUT);
     }

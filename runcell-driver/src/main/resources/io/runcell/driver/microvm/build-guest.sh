@@ -13,7 +13,7 @@
 set -euo pipefail
 OUTDIR=${1:?usage: build-guest.sh OUTDIR GUEST_BIN}
 BIN=${2:?usage: build-guest.sh OUTDIR GUEST_BIN}
-for b in sandbox-exec guest-resume; do
+for b in sandbox-exec sandbox-launcher guest-resume; do
   [ -x "$BIN/$b" ] || { echo "build-guest: $BIN/$b is not an executable" >&2; exit 1; }
 done
 mkdir -p "$OUTDIR"; OUTDIR=$(cd "$OUTDIR" && pwd)
@@ -26,7 +26,7 @@ KPKG=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{p
 LIBS="libc6 libgcc-s1 libglib2.0-0 libnuma1 libudev1 liburing2 libblkid1 libffi8 libmount1 libpcre2-8-0 libselinux1 zlib1g"
 PKGS="$KPKG busybox-static qemu-guest-agent $LIBS"
 VERSIONS=$(apt-cache policy $PKGS | awk '/^[^ ].*:$/{p=substr($0,1,length($0)-1)} /Candidate:/{print p "=" $2}')
-HASH=$( { cat "$SELF" "$BIN/sandbox-exec" "$BIN/guest-resume"; echo "$VERSIONS"; ls -l /etc/alternatives | awk '{print $9, $11}';
+HASH=$( { cat "$SELF" "$BIN/sandbox-exec" "$BIN/sandbox-launcher" "$BIN/guest-resume"; echo "$VERSIONS"; ls -l /etc/alternatives | awk '{print $9, $11}';
           cat /etc/ld.so.cache 2>/dev/null; } | sha256sum | cut -c1-16)
 IMG="$OUTDIR/$HASH"
 if [ -s "$IMG/vmlinux" ] && [ -s "$IMG/initrd.img" ]; then echo "$IMG"; exit 0; fi
@@ -78,7 +78,7 @@ done
 cp "$KM"/modules.builtin "$KM"/modules.order "$R/lib/modules/$KVER/"
 "$R"/rc/bin/busybox depmod -b "$R" "$KVER"
 
-# 4. init: busybox init as PID 1 (reaps orphans of guest-exec, respawns qemu-ga)
+# 4. init: busybox init as PID 1 (reaps orphans of guest-exec, respawns qemu-ga and the exec launcher)
 mkdir -p "$R"/etc/init.d "$R"/proc "$R"/sys "$R"/dev "$R"/run "$R"/tmp "$R"/workspace "$R"/usr "$R"/root "$R"/var "$R"/etc/alternatives
 cp -P /etc/alternatives/* "$R"/etc/alternatives/ 2>/dev/null || true
 # The host's loader cache describes the host /usr the guest mounts: without it every dynamic executable's loader
@@ -93,6 +93,7 @@ printf '127.0.0.1 localhost sandbox\n::1 localhost\n' > "$R"/etc/hosts
 cat > "$R"/etc/inittab <<'EOT'
 ::sysinit:/etc/init.d/rcS
 ::respawn:/etc/init.d/qga
+::respawn:/rc/bin/sandbox-launcher
 EOT
 cat > "$R"/etc/init.d/rcS <<'EOT'
 #!/rc/bin/sh
@@ -152,7 +153,7 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/rc/bin
 exec /rc/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 --library-path /rc/lib/x86_64-linux-gnu:/rc/usr/lib/x86_64-linux-gnu \
   /rc/usr/sbin/qemu-ga -m virtio-serial -p "$P" -t /run -f /run/qemu-ga.pid
 EOT
-install -m755 "$BIN/sandbox-exec" "$BIN/guest-resume" "$R"/rc/bin/
+install -m755 "$BIN/sandbox-exec" "$BIN/sandbox-launcher" "$BIN/guest-resume" "$R"/rc/bin/
 chmod +x "$R"/etc/init.d/rcS "$R"/etc/init.d/qga
 
 # 5. pack (atomically: a concurrent builder of the same hash ends with the same files)

@@ -37,7 +37,7 @@ class ExitNoticeTest {
 
     @Test
     void aNoticeReachesTheExecutionWaitingForItsPid() {
-        ExitNoticeBoard board = new ExitNoticeBoard();
+        ExitNoticeBoard<ExitNotice> board = new ExitNoticeBoard<>(ExitNotice::pid);
         CompletableFuture<ExitNotice> five = board.expect(5);
         CompletableFuture<ExitNotice> six = board.expect(6);
         assertThat(board.delivered()).isFalse();
@@ -51,7 +51,7 @@ class ExitNoticeTest {
 
     @Test
     void aNoticeThatArrivesBeforeItsExecutionWaitsIsKeptForIt() {
-        ExitNoticeBoard board = new ExitNoticeBoard();
+        ExitNoticeBoard<ExitNotice> board = new ExitNoticeBoard<>(ExitNotice::pid);
         board.post(new ExitNotice(7, 1, 0));
 
         assertThat(board.expect(7)).isCompletedWithValue(new ExitNotice(7, 1, 0));
@@ -60,7 +60,7 @@ class ExitNoticeTest {
 
     @Test
     void afterATakenNoticeTheExecutionCanWaitForANewerOne() {
-        ExitNoticeBoard board = new ExitNoticeBoard();
+        ExitNoticeBoard<ExitNotice> board = new ExitNoticeBoard<>(ExitNotice::pid);
         board.expect(8);
         board.post(new ExitNotice(8, 1, 0)); // forged, say: the agent says the process still runs
         CompletableFuture<ExitNotice> real = board.expect(8);
@@ -73,7 +73,7 @@ class ExitNoticeTest {
 
     @Test
     void unclaimedNoticesAreBoundedAndForgottenOnes() {
-        ExitNoticeBoard board = new ExitNoticeBoard();
+        ExitNoticeBoard<ExitNotice> board = new ExitNoticeBoard<>(ExitNotice::pid);
         for (long pid = 1; pid <= ExitNoticeBoard.MAX_UNCLAIMED + 10; pid++) {
             board.post(new ExitNotice(pid, 0, 0));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The guest helpers build.sh put on the classpath. */
@@ -16,9 +17,10 @@ class GuestBinariesTest {
      * {@code GLIBC_TUNABLES} environment variable, so its name is in every static glibc binary.
      */
     @Test
-    void theExecWrapperIsLinkedWithMuslNotGlibc() throws Exception {
-        String wrapper = resource("sandbox-exec");
-        assertThat(wrapper).startsWith("\u007fELF").doesNotContain("GLIBC_TUNABLES");
+    void theExecWrapperAndLauncherAreLinkedWithMuslNotGlibc() throws Exception {
+        for (String name : List.of("sandbox-exec", "sandbox-launcher")) {
+            assertThat(resource(name)).as(name).startsWith("\u007fELF").doesNotContain("GLIBC_TUNABLES");
+        }
         assertThat(resource("guest-resume"))
                 .as("guest-resume stays on glibc (it needs <linux/random.h>): the marker is real")
                 .contains("GLIBC_TUNABLES");

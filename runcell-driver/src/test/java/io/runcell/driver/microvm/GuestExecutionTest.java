@@ -1,9 +1,9 @@
 package io.runcell.driver.microvm;
 
 import static io.runcell.driver.qga.FakeAgent.line;
+import static io.runcell.driver.qga.FakeAgent.syncReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.runcell.driver.qga.FakeAgent;
 import io.runcell.driver.qga.QgaClient;
 import io.runcell.driver.spi.ExecResult;
@@ -24,14 +24,6 @@ class GuestExecutionTest {
 
     @TempDir
     Path tmp;
-
-    private static List<byte[]> syncReply(JsonNode req) {
-        byte[] reply = line("{\"return\": " + req.path("arguments").path("id").asLong() + "}");
-        byte[] withFf = new byte[reply.length + 1];
-        withFf[0] = (byte) 0xFF;
-        System.arraycopy(reply, 0, withFf, 1, reply.length);
-        return List.of(withFf);
-    }
 
     /** Collects the output and the truncation the backend reports. */
     private static final class Sink implements OutputSink {

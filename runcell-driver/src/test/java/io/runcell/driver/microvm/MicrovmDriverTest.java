@@ -40,6 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class MicrovmDriverTest {
 
     static final int MEM = 256;
+    /** An environment variable that makes a request too big for one launcher frame: it runs via guest-exec. */
+    static final String PAD = "p".repeat(LaunchFrame.MAX_BYTES);
+
     static final SandboxSpec SPEC =
             new SandboxSpec("box1", 1000, MEM, 1, 64, 64, false, Map.of("SPEC_VAR", "from-spec"));
 
@@ -309,13 +312,31 @@ class MicrovmDriverTest {
     @Test
     @Order(15)
     void aForgedExitNoticeDoesNotEndTheExecution() throws Exception {
-        // $PPID is the wrapper, whose pid the host waits on
-        // the create may report ENOENT: the host took the notice before the guest's 9p client looked it up again
-        ExecOutcome o = sh("true > /run/runcell/${PPID}-1-1 2>/dev/null; sleep 1; echo still-running; exit 4");
+        // PAD makes the request too big for the launcher: this runs under the guest-exec'ed wrapper, whose pid
+        // ($PPID) the host waits on; the create may report ENOENT: the host took the notice before the guest's
+        // 9p client looked it up again
+        ExecOutcome o = run(
+                List.of("sh", "-c", "true > /run/runcell/${PPID}-1-1 2>/dev/null; sleep 1; echo still-running; exit 4"),
+                Map.of("PAD", PAD),
+                null,
+                60_000);
         assertThat(o.result().exitCode()).isEqualTo(4);
         assertThat(o.stdout()).isEqualTo("still-running\n");
         assertThat(o.result().oomKilled()).isFalse();
         assertThat(o.result().cpuTimeMicros()).as("the real notice's figure").isNotEqualTo(1);
+    }
+
+    @Test
+    @Order(15)
+    void aLauncherResultWithAnotherTokenDoesNotEndTheExecution() throws Exception {
+        // the command's cgroup is x<id>-<token>: this posts a result for its id under a token that is not its own
+        ExecOutcome o = sh("cg=$(sed -n 's|^0::/sandbox/||p' /proc/self/cgroup); "
+                + "true > /run/runcell/${cg%%-*}-ffffffffffffffff-c9-1-1-0-0-0 2>/dev/null; sleep 1; echo still-running; "
+                + "exit 4");
+        assertThat(o.result().exitCode()).isEqualTo(4);
+        assertThat(o.stdout()).isEqualTo("still-running\n");
+        assertThat(o.result().oomKilled()).isFalse();
+        assertThat(o.result().cpuTimeMicros()).as("the real result's figure").isNotEqualTo(1);
     }
 
     @Test
@@ -324,10 +345,21 @@ class MicrovmDriverTest {
         assertThat(sh("umount /run/runcell").result().exitCode()).isZero();
         try {
             ExecOutcome o = sh("echo polled; exit 5");
-            assertThat(o.result().exitCode()).isEqualTo(5);
+            assertThat(o.result().exitCode())
+                    .as("the launcher's result, read through the agent")
+                    .isEqualTo(5);
             assertThat(o.stdout()).isEqualTo("polled\n");
             ExecOutcome busy = sh("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done");
-            assertThat(busy.result().cpuTimeMicros())
+            assertThat(busy.result().cpuTimeMicros()).isPositive();
+            ExecOutcome wrapped = run(List.of("sh", "-c", "echo polled; exit 6"), Map.of("PAD", PAD), null, 60_000);
+            assertThat(wrapped.result().exitCode()).as("guest-exec, polled").isEqualTo(6);
+            assertThat(wrapped.stdout()).isEqualTo("polled\n");
+            ExecOutcome wrappedBusy = run(
+                    List.of("sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"),
+                    Map.of("PAD", PAD),
+                    null,
+                    60_000);
+            assertThat(wrappedBusy.result().cpuTimeMicros())
                     .as("read from the cgroup instead")
                     .isPositive();
         } finally {
@@ -336,6 +368,35 @@ class MicrovmDriverTest {
                             .exitCode())
                     .isZero();
         }
+    }
+
+    @Test
+    @Order(17)
+    void executionsRunUnderTheGuestsResidentLauncher() throws Exception {
+        ExecOutcome o = sh("cat /proc/$PPID/comm; cat /proc/self/cgroup");
+        assertThat(o.stdout()).matches("sandbox-launche\n0::/sandbox/x\\d+-[0-9a-f]{16}\n");
+    }
+
+    @Test
+    @Order(17)
+    void aRequestTooBigForOneLauncherFrameRunsThroughGuestExec() throws Exception {
+        String big = "a".repeat(LaunchFrame.MAX_BYTES);
+        ExecOutcome o = run(List.of("sh", "-c", "cat /proc/$PPID/comm; echo ${#1}", "sh", big), Map.of(), null, 30_000);
+        assertThat(o.result().exitCode()).isZero();
+        assertThat(o.stdout()).isEqualTo("sandbox-exec\n" + big.length() + "\n");
+    }
+
+    @Test
+    @Order(18)
+    void aKilledLauncherComesBackAndItsRunningCommandIsReportedLost() throws Exception {
+        ExecOutcome o = sh("kill -9 $PPID; sleep 20; echo never");
+        assertThat(o.result().error()).contains("launcher was restarted");
+        assertThat(o.stdout()).isEmpty();
+        ExecOutcome after = sh("cat /proc/$PPID/comm; pgrep -c sandbox-launche");
+        assertThat(after.stdout()).isEqualTo("sandbox-launche\n1\n");
+        assertThat(sh("pgrep -f 'sleep 2[0]' || echo none").stdout())
+                .as("the orphaned command was killed")
+                .isEqualTo("none\n");
     }
 
     @Test

@@ -34,6 +34,15 @@ public final class FakeAgent implements AutoCloseable {
         Thread.ofVirtual().start(this::serve);
     }
 
+    /** The agent's answer to {@code guest-sync-delimited}: a 0xFF, then the id echoed. */
+    public static List<byte[]> syncReply(JsonNode req) {
+        byte[] reply = line("{\"return\": " + req.path("arguments").path("id").asLong() + "}");
+        byte[] withFf = new byte[reply.length + 1];
+        withFf[0] = (byte) 0xFF;
+        System.arraycopy(reply, 0, withFf, 1, reply.length);
+        return List.of(withFf);
+    }
+
     public static byte[] line(String json) {
         return (json + "\n").getBytes(StandardCharsets.UTF_8);
     }
