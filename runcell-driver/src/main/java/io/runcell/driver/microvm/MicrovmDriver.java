@@ -39,11 +39,6 @@ public final class MicrovmDriver implements SandboxDriver {
     private static final Logger LOG = LoggerFactory.getLogger(MicrovmDriver.class);
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
-    /**
-     * Guest wrapper (src/main/c/sandbox-exec.c): session, own cgroup under sandbox/ (pids.max, cgroup.kill, OOM
-     * events, CPU time), an exit notice in run/exits when the command ends.
-     */
-    static final String EXEC_WRAPPER = "/rc/bin/sandbox-exec";
 
     /** What a running sandbox's VM is, for operators and tests. */
     public record VmInfo(
@@ -101,16 +96,23 @@ public final class MicrovmDriver implements SandboxDriver {
     }
 
     /**
-     * Boots a pool VM and runs one command in it, so the agent's first spawn and the 9p lookups of the host
-     * {@code /usr} (sh, its libraries) are paid before hand-out rather than by the sandbox's first execution.
+     * Boots a pool VM and runs one command in it the way executions run ({@link GuestCommand}), so the first
+     * request's costs (opening the launcher's FIFO, translating the launcher's path in a fresh QEMU, the 9p lookups
+     * of the host {@code /usr} for sh and its libraries) are paid before hand-out rather than by the sandbox's first
+     * execution. A VM whose warm-up fails is not pooled.
      */
     private Vm bootForPool(Path dir, PoolShape shape) throws IOException {
         GuestLimits limits = lastLimits.getOrDefault(shape, new GuestLimits(Math.max(16, shape.memoryMb() / 4), 0));
         Vm vm = launch(dir, shape, limits);
         try {
-            long pid = vm.qga.exec(
-                    EXEC_WRAPPER, List.of("sh", "-c", "true"), QgaClient.envList(Map.of("PATH", DEFAULT_PATH)), null);
-            vm.qga.awaitExit(pid, Instant.now().plusSeconds(30));
+            GuestCommand.Ended warm = GuestCommand.run(
+                    vm,
+                    List.of("sh", "-c", "true"),
+                    QgaClient.envList(Map.of("PATH", DEFAULT_PATH)),
+                    Duration.ofSeconds(30));
+            if (!warm.succeeded()) {
+                throw new IOException("the pool VM's warm-up execution failed: " + warm.describe());
+            }
             return vm;
         } catch (IOException e) {
             vm.shutdown(STOP_GRACE);
@@ -385,13 +387,7 @@ public final class MicrovmDriver implements SandboxDriver {
                     stdin = in.readAllBytes();
                 }
             }
-            List<String> envList = QgaClient.envList(env);
-            Optional<Launcher.Launch> launched = vm.launcher.send(request.argv(), envList, stdin);
-            if (launched.isPresent()) {
-                return new LaunchedExecution(vm, launched.get(), request.timeoutMillis(), sink).start();
-            }
-            long pid = vm.qga.exec(EXEC_WRAPPER, request.argv(), envList, stdin);
-            return new GuestExecution(vm, pid, request.timeoutMillis(), sink).start();
+            return GuestCommand.start(vm, request.argv(), QgaClient.envList(env), stdin, request.timeoutMillis(), sink);
         } catch (IOException e) {
             if (!vm.alive()) {
                 throw new DriverException(Reason.NOT_RUNNING, "sandbox " + key + " VM has exited", e);

@@ -25,7 +25,9 @@ final class Vm {
     final String machine;
     final QgaClient qga;
     final QmpClient qmp;
-    final long bootMillis;
+    /** How long the boot or restore took, set once the VM is ready. */
+    volatile long bootMillis;
+
     volatile boolean fromPool;
     /** The snapshot template this VM was restored from, or null if it booted. */
     volatile Path template;

@@ -3,10 +3,8 @@ package io.runcell.driver.microvm;
 import io.runcell.driver.microvm.MicrovmConfig.Accelerator;
 import io.runcell.driver.microvm.MicrovmConfig.PoolShape;
 import io.runcell.driver.microvm.Vm.GuestLimits;
-import io.runcell.driver.qga.GuestExecStatus;
 import io.runcell.driver.qga.QgaClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -121,6 +119,7 @@ final class VmLauncher {
         ProcessHandle process = started(launch(argv, run), dir);
         QmpClient qmp = null;
         QgaClient qga = null;
+        Vm vm = null;
         try {
             qmp = QmpClient.connect(run.resolve("qmp.sock"), deadline);
             qmp.migrationCapability(IGNORE_SHARED, true);
@@ -129,16 +128,19 @@ final class VmLauncher {
             qmp.cont();
             qga = QgaClient.connect(run.resolve("qga.sock"), deadline);
             qga.sync(deadline);
-            resume(qga, limits, deadline);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            vm = new Vm(dir, process, shape, accel, template.machine(), qga, qmp, 0);
+            vm.watchNotices(exitWatcher);
+            resume(vm, limits, deadline);
+            vm.bootMillis = (System.nanoTime() - t0) / 1_000_000;
             LOG.debug(
-                    "restored {} from template {} in {} ms", dir, template.dir().getFileName(), ms);
-            Vm vm = new Vm(dir, process, shape, accel, template.machine(), qga, qmp, ms);
+                    "restored {} from template {} in {} ms", dir, template.dir().getFileName(), vm.bootMillis);
             vm.limits = limits;
             vm.template = template.dir();
-            vm.watchNotices(exitWatcher);
             return vm;
         } catch (IOException | RuntimeException e) {
+            if (vm != null) {
+                vm.closeClients(); // also stops watching its notices
+            }
             abandon(process, qmp, qga);
             throw new IOException("VM in " + dir + " was not restored: " + e.getMessage(), e);
         }
@@ -161,27 +163,29 @@ final class VmLauncher {
         }
     }
 
-    /** Runs guest-resume (src/main/c/guest-resume.c) and fails with its message unless it exits 0. */
-    private static void resume(QgaClient qga, GuestLimits limits, Instant deadline) throws IOException {
+    /**
+     * Runs guest-resume (src/main/c/guest-resume.c) the way executions run ({@link GuestCommand}: through the
+     * launcher, whose code this also translates in the fresh QEMU before the sandbox's first execution needs it)
+     * and fails with its message unless it exits 0.
+     */
+    private static void resume(Vm vm, GuestLimits limits, Instant deadline) throws IOException {
         Instant now = Instant.now();
         byte[] seed = new byte[32];
         RANDOM.nextBytes(seed);
-        long pid = qga.exec(
-                "/rc/bin/guest-resume",
+        GuestCommand.Ended st = GuestCommand.run(
+                vm,
                 List.of(
+                        "/rc/bin/guest-resume",
                         Long.toString(now.getEpochSecond()),
                         Integer.toString(now.getNano()),
                         HexFormat.of().formatHex(seed),
                         Integer.toString(limits.tmpSizeMb()),
                         Integer.toString(limits.pidsMax()),
                         "1"),
-                null,
-                null);
-        GuestExecStatus st = qga.awaitExit(pid, deadline);
-        if (!st.exited() || st.exitCode() == null || st.exitCode() != 0) {
-            throw new IOException("guest-resume "
-                    + (st.exited() ? "failed (" + st.exitCode() + "/" + st.signal() + ")" : "did not finish")
-                    + ": " + new String(st.stderr(), StandardCharsets.UTF_8).strip());
+                List.of(),
+                Duration.ofMillis(Math.max(1000, Duration.between(now, deadline).toMillis())));
+        if (!st.succeeded()) {
+            throw new IOException("guest-resume failed: " + st.describe());
         }
     }
 

@@ -60,7 +60,8 @@
  * whose device state is saved by a migration with {@code x-ignore-shared} (about 75 KB: the RAM stays in the file).
  * Every VM of that shape is then a clone ({@link VmLauncher#restore}): the RAM file mapped copy-on-write
  * ({@code share=off}), {@code -incoming defer} + {@code migrate-incoming}, {@code cont}, and guest-resume
- * ({@code src/main/c/guest-resume.c}) for what a snapshot cannot carry: the host's clock, a reseed of the kernel
+ * ({@code src/main/c/guest-resume.c}, run through the launcher like an execution, {@link GuestCommand}, so the
+ * code the first execution needs is already translated in the fresh QEMU) for what a snapshot cannot carry: the host's clock, a reseed of the kernel
  * RNG (clones would draw the same numbers), the sandbox's limits and the 9p mounts (QEMU refuses to migrate while
  * an export is mounted, so templates boot with {@code ws=off usr=off}). Since the agent and the launcher started
  * before {@code /workspace} was mounted over their working directory, the wrapper and the launcher's commands enter

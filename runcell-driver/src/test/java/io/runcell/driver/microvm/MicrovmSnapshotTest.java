@@ -81,6 +81,18 @@ class MicrovmSnapshotTest {
     }
 
     @Test
+    @Order(1)
+    void guestResumeRanThroughTheLauncherLikeAnExecution() throws Exception {
+        // GuestCommand falls back to guest-exec of the wrapper when the launcher's FIFO cannot be used; the wrapper
+        // leaves its cgroup e<pid> behind until a later wrapper removes it, the launcher removes its x<id>-<token>
+        // when the command ends. So in a clone whose only command so far was guest-resume, an e* cgroup means the
+        // clone's launcher was not usable at restore (and the first execution paid for translating its path).
+        assertThat(sh("s2", "cat /proc/$PPID/comm; ls /sys/fs/cgroup/sandbox | grep -c '^e' || true")
+                        .stdout())
+                .isEqualTo("sandbox-launche\n0\n");
+    }
+
+    @Test
     @Order(2)
     void clonesDrawDifferentRandomNumbers() throws Exception {
         // without the reseed in guest-resume every clone's kernel RNG continues from the template's state
