@@ -128,7 +128,8 @@ int main(int argc, char **argv) {
         return 126;
     }
     if (child == 0) {
-        write_file("/proc/self/oom_score_adj", "0"); // the wrapper keeps the agent's -1000: the OOM killer picks the command
+        // the wrapper keeps the agent's -1000: the OOM killer picks the command
+        write_file("/proc/self/oom_score_adj", "0");
         execvp(argv[1], argv + 1);
         int err = errno;
         char msg[512];

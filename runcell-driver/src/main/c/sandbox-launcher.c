@@ -12,9 +12,9 @@
 // (so the open never blocks and writes never fail for want of a reader: a restarted launcher finds the queue).
 //   "RCX1 <id> <token> <argc> <envc> <stdinlen> <paylen>\n" then paylen bytes: argc NUL-terminated arguments,
 //   envc NUL-terminated NAME=value strings, stdinlen bytes of standard input.
-// A frame is at most 4096 bytes (PIPE_BUF), so the agent's write delivers all of it or nothing. Ids grow; a frame
-// whose id is not above the last one seen is dropped (a stale copy can never run a command twice); the host
-// starts each VM's ids at its clock in microseconds, above anything a snapshot template's launcher saw.
+// A frame is at most 4096 bytes (PIPE_BUF), so the agent's write delivers all of it or nothing. The host writes
+// each frame once and never runs a request another way after a failed write, so the launcher runs what it reads;
+// malformed lines and frames are skipped.
 //
 // Each command runs like sandbox-exec runs it: its own session, its own cgroup /sys/fs/cgroup/sandbox/x<id>-<token>
 // (pids.max, cgroup.kill, memory.events, cpu.stat), oom_score_adj 0, cwd /workspace, PATH searched in the request's
@@ -24,10 +24,11 @@
 // Results: when the command has exited and both output pipes are at end-of-file, the launcher posts
 //   x<id>-<token>-<c|s><code or signal>-<cpu usec>-<oom kills>-<stdout len>-<stderr len>-<truncated bits>
 // in /run/runcell (a 9p export of the VM's run/exits, watched by the host with inotify): an empty file made with
-// mknod when there is no output, else the output (stdout then stderr) written to .x<id>-<token> and renamed to that
-// name. If the export is gone (the guest unmounted it) the result goes to /run/runcell-results/x<id>-<token> (its
-// name as the first line), which the host polls through the agent. A launcher that starts and finds cgroups of an earlier launcher kills their processes
-// and posts x<id>-<token>-lost for each: their output went with it.
+// mknod when there is no output, else the output (stdout then stderr) written to .<that name>-body and renamed to
+// that name. If the export is not mounted there (the guest unmounted it; the launcher follows /proc/self/mountinfo)
+// the result goes to /run/runcell-results/x<id>-<token> (its name as the first line), which the host polls through
+// the agent. A launcher that starts and finds cgroups of an earlier launcher kills their processes and posts
+// x<id>-<token>-lost for each: their output went with it.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -69,7 +70,6 @@ struct job {
 };
 
 static struct job *jobs[JOBS_MAX];
-static long long last_id;
 // Whether the host's 9p export is mounted on NOTICES: without it a mknod there would land in the guest's own /run.
 // Kept current by polling /proc/self/mountinfo, which reports every change to the mount table (so the check costs
 // nothing per execution; a restored VM's guest-resume mounts the export after the launcher started).
@@ -216,10 +216,6 @@ static void abandon(int dir_fd, const char *name) {
     write_file(path, "1");
     snprintf(lost, sizeof lost, "%s-lost", name);
     post(lost, name, NULL);
-    long long id = atoll(name + 1);
-    if (id > last_id) {
-        last_id = id; // never run a frame of the dead launcher's again
-    }
 }
 
 // In the vfork child: finds argv[0] on the request's PATH (execvp would search the launcher's own).
@@ -377,8 +373,10 @@ static size_t take_frames(char *buf, size_t len) {
         unsigned argc, envc;
         size_t inlen, paylen;
         *nl = '\0';
-        int ok = sscanf(start, "RCX1 %lld %16[0-9a-f] %u %u %zu %zu", &id, token, &argc, &envc, &inlen, &paylen) == 6
-                 && strlen(token) == 16 && paylen <= FRAME_MAX && inlen <= paylen && argc >= 1 && argc + envc <= FRAME_MAX;
+        int fields = sscanf(start, "RCX1 %lld %16[0-9a-f] %u %u %zu %zu", &id, token, &argc, &envc, &inlen, &paylen);
+        // each bound on its own: a sum of two huge counts could wrap
+        int ok = fields == 6 && strlen(token) == 16 && paylen <= FRAME_MAX && inlen <= paylen && argc >= 1
+                 && argc <= FRAME_MAX && envc <= FRAME_MAX;
         *nl = '\n';
         size_t hdr = (size_t)(nl - start) + 1;
         if (!ok) {
@@ -405,12 +403,11 @@ static size_t take_frames(char *buf, size_t len) {
             p = z + 1;
         }
         used += hdr + paylen;
-        if (n != argc + envc || p != end || id <= last_id) {
-            continue; // malformed, or a frame already seen
+        if (n != argc + envc || p != end || id <= 0) {
+            continue; // malformed
         }
         argv[argc] = NULL;
         envp[envc] = NULL;
-        last_id = id;
         launch(id, token, argv, envp, end, inlen);
     }
     return used;

@@ -38,8 +38,7 @@ final class Launcher {
     }
 
     private final QgaClient qga;
-    /** Ids start at the clock in microseconds: above any id the launcher of a snapshot template saw. */
-    private final AtomicLong ids = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final AtomicLong ids = new AtomicLong();
 
     private Long handle;
     private long reopenAt;
@@ -81,9 +80,8 @@ final class Launcher {
             qga.fileWrite(handle, frame.get());
             qga.fileFlush(handle);
         } catch (QgaException e) {
-            // The agent's stdio buffer may still hold the frame and deliver it on a later flush: never use this
-            // handle again, and do not run the request another way (the launcher drops a frame it has seen, but
-            // only one that is older than a frame it ran).
+            // The agent's stdio buffer may still hold the frame and deliver it on a later flush (its own exit
+            // flushes): never use this handle again, and do not run the request another way, so it cannot run twice.
             broken = true;
             LOG.warn(
                     "the guest's exec launcher did not take a request; using guest-exec from now on: {}",

@@ -387,6 +387,21 @@ class MicrovmDriverTest {
     }
 
     @Test
+    @Order(17)
+    void malformedFramesOnTheLaunchersFifoAreSkipped() throws Exception {
+        // written from inside the guest (root there may write the FIFO): a line of junk, a header whose counts
+        // would wrap if added, and a frame whose strings do not match its counts, with ids far above the host's.
+        // The launcher must skip them and keep serving: this very command (had it crashed, the command would be
+        // reported lost) and the host's later requests (ids below those are not "stale").
+        ExecOutcome o = sh(
+                "printf 'junk\\nRCX1 9000000000000000005 0123456789abcdef 4294967295 1 0 0\\n"
+                        + "RCX1 9000000000000000006 0123456789abcdef 2 0 0 3\\nab\\0' > /run/runcell-launcher.fifo; sleep 0.5; echo served");
+        assertThat(o.result().error()).isNull();
+        assertThat(o.stdout()).isEqualTo("served\n");
+        assertThat(sh("echo next").stdout()).isEqualTo("next\n");
+    }
+
+    @Test
     @Order(18)
     void aKilledLauncherComesBackAndItsRunningCommandIsReportedLost() throws Exception {
         ExecOutcome o = sh("kill -9 $PPID; sleep 20; echo never");
