@@ -53,7 +53,7 @@
  * so a pool VM becomes the sandbox's VM without a reboot or a remount. Pool VMs boot with the /tmp size and pids
  * limit the last sandbox of their shape asked for, so a hand-out usually runs no guest command. Measured on the
  * 2-core TCG host (bench/microvm, 2026-11-23): create to first exec 75–106 ms with booted pool VMs, 83–93 ms with
- * restored ones (session 7, p50 of five: 90–94 ms).
+ * restored ones (session 7, p50 of five: 90–94 ms); session 8, with the warm-up through the launcher: 55–59 ms.
  *
  * <p>Snapshot templates ({@link SnapshotTemplates}, on unless {@code MicrovmConfig.snapshots} is off): the first VM
  * of a shape boots a template whose RAM QEMU writes through to a file ({@code memory-backend-file,share=on}) and
@@ -61,14 +61,14 @@
  * Every VM of that shape is then a clone ({@link VmLauncher#restore}): the RAM file mapped copy-on-write
  * ({@code share=off}), {@code -incoming defer} + {@code migrate-incoming}, {@code cont}, and guest-resume
  * ({@code src/main/c/guest-resume.c}, run through the launcher like an execution, {@link GuestCommand}, so the
- * code the first execution needs is already translated in the fresh QEMU) for what a snapshot cannot carry: the host's clock, a reseed of the kernel
- * RNG (clones would draw the same numbers), the sandbox's limits and the 9p mounts (QEMU refuses to migrate while
- * an export is mounted, so templates boot with {@code ws=off usr=off}). Since the agent and the launcher started
- * before {@code /workspace} was mounted over their working directory, the wrapper and the launcher's commands enter
- * that directory by name; the launcher learns that the notice export is mounted from {@code /proc/self/mountinfo},
- * which it polls for changes.
- * The pool fills with clones too. Measured: create 0.44 s, first exec of a fresh clone 0.61–0.63 s (p50), idle
- * PSS 51 MiB against 248 MiB for a booted VM. A failed restore discards the template and the VM boots; after two
+ * code the first execution needs is already translated in the fresh QEMU) for what a snapshot cannot carry: the
+ * host's clock, a reseed of the kernel RNG (clones would draw the same numbers), the sandbox's limits and the 9p
+ * mounts (QEMU refuses to migrate while an export is mounted, so templates boot with {@code ws=off usr=off}). Since
+ * the agent and the launcher started before {@code /workspace} was mounted over their working directory, the
+ * wrapper and the launcher's commands enter that directory by name; the launcher learns that the notice export is
+ * mounted from {@code /proc/self/mountinfo}, which it polls for changes. The pool fills with clones too. Measured
+ * (session 8): create 0.47 s, first exec of a fresh clone 0.60–0.61 s (p50), idle PSS 51 MiB against 248 MiB for
+ * a booted VM. A failed restore discards the template and the VM boots; after two
  * failures for a shape the driver boots that shape for the rest of its life.
  */
 package io.runcell.driver.microvm;
