@@ -61,9 +61,7 @@ struct stream {
 };
 
 struct job {
-    long long id;
-    char token[17];
-    char cgroup[48];
+    char cgroup[48]; // x<id>-<token>: names the cgroup and the result
     pid_t pid;
     int status, exited;
     struct stream out[2];
@@ -300,8 +298,6 @@ static void launch(long long id, const char *token, char **argv, char **envp, co
     if (j == NULL) {
         return; // the host's timeout ends it
     }
-    j->id = id;
-    snprintf(j->token, sizeof j->token, "%s", token);
     snprintf(j->cgroup, sizeof j->cgroup, "x%lld-%s", id, token);
     j->out[0].fd = j->out[1].fd = -1;
     int out[2] = {-1, -1}, err[2] = {-1, -1}, inp[2] = {-1, -1};

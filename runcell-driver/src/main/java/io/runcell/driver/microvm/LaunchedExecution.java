@@ -69,11 +69,11 @@ final class LaunchedExecution extends WatchedExecution {
                     LOCAL_POLL_MS,
                     Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
             Optional<LaunchNotice> notice = mine(ExitNoticeBoard.await(next, wait));
-            if (notice.isEmpty() && !killRequested) {
-                notice = local();
-            }
             if (notice.isPresent()) {
                 finish(notice.get(), false, false);
+                return;
+            }
+            if (!killRequested && finishedFromGuestCopy()) {
                 return;
             }
             boolean timedOut = !Instant.now().isBefore(deadline);
@@ -100,8 +100,11 @@ final class LaunchedExecution extends WatchedExecution {
         return Optional.of(n);
     }
 
-    /** The result the launcher left in the guest when it could not post it to the host, if there is one yet. */
-    private Optional<LaunchNotice> local() throws IOException {
+    /**
+     * Finishes from the result the launcher left in the guest when it could not post it to the host, if there is
+     * one yet (read through the agent: its name on the first line, then the output).
+     */
+    private boolean finishedFromGuestCopy() throws IOException {
         byte[] file;
         try {
             file = vm.qga.readFile(
@@ -110,18 +113,23 @@ final class LaunchedExecution extends WatchedExecution {
             if (e.errorClass() == null) {
                 throw e; // the agent is gone
             }
-            return Optional.empty(); // no such file: still running
+            return false; // no such file: still running
         }
         int nl = indexOf(file, (byte) '\n');
         Optional<LaunchNotice> n =
                 nl < 0 ? Optional.empty() : LaunchNotice.parse(new String(file, 0, nl, StandardCharsets.US_ASCII));
         if (n.isEmpty() || n.get().id() != launch.id() || !n.get().token().equals(launch.token())) {
-            return Optional.empty();
+            return false;
         }
-        Path body = vm.resultDir().resolve(launch.cgroup() + ".local");
-        Files.createDirectories(body.getParent());
-        Files.write(body, Arrays.copyOfRange(file, nl + 1, file.length));
-        return Optional.of(n.get().withBody(body));
+        byte[] body = Arrays.copyOfRange(file, nl + 1, file.length);
+        long want = n.get().stdoutLength() + n.get().stderrLength();
+        if (body.length == want) {
+            complete(n.get(), body, false, false);
+        } else {
+            completion.complete(ExecResult.failedToRun("the guest posted an unreadable result: " + body.length
+                    + " bytes of output, not the announced " + want));
+        }
+        return true;
     }
 
     private void killAndFinish(boolean timedOut) throws InterruptedException {
@@ -142,17 +150,23 @@ final class LaunchedExecution extends WatchedExecution {
         completion.complete(new ExecResult(null, 9, timedOut, !timedOut, false, 0, null));
     }
 
+    /** Finishes from a result delivered on the notice export (its output in the file the watcher moved). */
     private void finish(LaunchNotice n, boolean timedOut, boolean killed) {
-        if (n.lost()) {
-            completion.complete(ExecResult.failedToRun(
-                    "the guest's exec launcher was restarted while the command ran; its output and exit are lost"));
-            return;
-        }
         byte[] body;
         try {
             body = readBody(n);
         } catch (IOException e) {
             completion.complete(ExecResult.failedToRun("the guest posted an unreadable result: " + e.getMessage()));
+            return;
+        }
+        complete(n, body, timedOut, killed);
+    }
+
+    /** @param body stdout then stderr, of the lengths {@code n} gives */
+    private void complete(LaunchNotice n, byte[] body, boolean timedOut, boolean killed) {
+        if (n.lost()) {
+            completion.complete(ExecResult.failedToRun(
+                    "the guest's exec launcher was restarted while the command ran; its output and exit are lost"));
             return;
         }
         int outLen = (int) n.stdoutLength();

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ final class Launcher {
     }
 
     private final QgaClient qga;
-    private final AtomicLong ids = new AtomicLong();
+    private long lastId;
 
     private Long handle;
     private long reopenAt;
@@ -59,7 +58,7 @@ final class Launcher {
         if (broken || System.currentTimeMillis() < reopenAt) {
             return Optional.empty();
         }
-        Launch launch = new Launch(ids.incrementAndGet(), HexFormat.of().toHexDigits(RANDOM.nextLong()));
+        Launch launch = new Launch(++lastId, HexFormat.of().toHexDigits(RANDOM.nextLong()));
         Optional<byte[]> frame = LaunchFrame.encode(launch.id(), launch.token(), argv, env, stdin);
         if (frame.isEmpty()) {
             return Optional.empty();
